@@ -1,0 +1,286 @@
+"""lisync's command line: a thin typer app over the library (``lisync.pipeline``, ``lisync.sandbox``).
+
+Every user mistake surfaces as one line on stderr (no traceback) with exit code 2; a failed run exits 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from lisync import __version__, config, spec
+from lisync.config import RunSettings
+from lisync.errors import ConfigError, LisyncError
+from lisync.settings import DEFAULT_API_BASE_URL, DEFAULT_API_VERSION, DEFAULT_DATASET, DEFAULT_DUCKDB_PATH, DEMO_DUCKDB_PATH
+from lisync.summary import RunSummary
+
+app = typer.Typer(
+    name="lisync",
+    help="Replicate LinkedIn ads, analytics, organization pages and posts into your database.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> typer.Exit:
+    """Print ``message`` as a one-line error and return the Exit to raise."""
+    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"lisync {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Show the version and exit.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log what lisync and dlt do.")] = False,
+) -> None:
+    """Replicate LinkedIn data into DuckDB, Postgres or any dlt destination."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def build_settings(
+    pipelines: list[str] | None,
+    *,
+    start_date: str | None,
+    update_window_days: str | None,
+    accounts: str | None,
+    organizations: str | None,
+    destination: str | None,
+    duckdb: str | None,
+    dataset: str | None,
+    api_base_url: str | None,
+    api_version: str | None,
+    access_token: str | None,
+    pipeline_name: str | None = None,
+    pipelines_dir: str | None = None,
+) -> RunSettings:
+    """Turn CLI flags (falling back to dlt config and env) into validated :class:`RunSettings`.
+
+    Raises:
+        ConfigError: For any invalid value, naming it and the fix.
+    """
+    config.check_config_keys(_config_section())
+
+    def pick(flag_value: object, key: str) -> object:
+        return flag_value if flag_value not in (None, "") else config.config_value(key)
+
+    return RunSettings(
+        pipelines=config.parse_pipelines(pipelines or []),
+        access_token=config.resolve_access_token(access_token),
+        api_base_url=str(pick(api_base_url, "api_base_url") or DEFAULT_API_BASE_URL).rstrip("/"),
+        api_version=_check_version(str(pick(api_version, "api_version") or DEFAULT_API_VERSION)),
+        account_ids=config.parse_ids(pick(accounts, "account_ids"), "account", "sponsoredAccount"),
+        organization_ids=config.parse_ids(pick(organizations, "organization_ids"), "organization", "organization"),
+        start_date=config.parse_date(pick(start_date, "start_date")),
+        update_window_days=config.parse_window(pick(update_window_days, "update_window_days")),
+        destination=destination or os.environ.get("LISYNC_DESTINATION") or "duckdb",
+        duckdb_path=duckdb or os.environ.get("LISYNC_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH,
+        dataset=_check_dataset(dataset or os.environ.get("LISYNC_DATASET") or DEFAULT_DATASET),
+        pipeline_name=pipeline_name,
+        pipelines_dir=pipelines_dir,
+    )
+
+
+def _config_section() -> dict[str, object] | None:
+    try:
+        import dlt
+
+        section = dlt.config.get("sources.linkedin")
+    except Exception:
+        return None
+    return section if isinstance(section, dict) else None
+
+
+def _check_version(value: str) -> str:
+    if not (len(value) == 6 and value.isdigit()) and not (len(value) == 9 and value[6] == "." and
+                                                            value.replace(".", "").isdigit()):
+        raise ConfigError(f"Invalid --api-version {value!r}: use LinkedIn's YYYYMM form, e.g. {DEFAULT_API_VERSION}.")
+    return value
+
+
+def _check_dataset(value: str) -> str:
+    if not value.replace("_", "").isalnum() or value[0].isdigit():
+        raise ConfigError(f"Invalid --dataset {value!r}: use letters, digits and underscores, starting with a letter.")
+    return value
+
+
+def finish(summary: RunSummary, summary_json: str | None, show: bool = True) -> None:
+    """Print and/or write the summary, then exit 1 if the run failed."""
+    if summary_json:
+        summary.write_json(summary_json)
+    if show:
+        summary.render(out)
+    if summary.status != "ok":
+        raise typer.Exit(1)
+
+
+PipelinesArg = Annotated[list[str] | None, typer.Argument(
+    help="Pipelines to run (the spec's main table names); all available ones when omitted.",
+    show_default=False)]
+
+
+@app.command()
+def run(
+    pipelines: PipelinesArg = None,
+    start_date: Annotated[str | None, typer.Option(help="Read start date (savepoint) for incremental pipelines, "
+                                                   "YYYY-MM-DD.")] = None,
+    update_window_days: Annotated[str | None, typer.Option(help="Days before the savepoint to re-read and upsert "
+                                                           "(LinkedIn restates recent days).")] = None,
+    accounts: Annotated[str | None, typer.Option(help="Comma-separated ad account ids (default: all visible).")] = None,
+    organizations: Annotated[str | None, typer.Option(help="Comma-separated organization ids (default: all "
+                                                      "administered company pages).")] = None,
+    destination: Annotated[str | None, typer.Option(help="dlt destination: duckdb (default), postgres, "
+                                                    "filesystem, bigquery, snowflake…")] = None,
+    duckdb: Annotated[str | None, typer.Option("--duckdb", help=f"DuckDB file (default {DEFAULT_DUCKDB_PATH}).")] = None,
+    dataset: Annotated[str | None, typer.Option(help=f"Dataset/schema name (default {DEFAULT_DATASET}).")] = None,
+    api_base_url: Annotated[str | None, typer.Option(help="LinkedIn REST base URL (default LinkedIn's; point it "
+                                                     "at `lisync sandbox` to try lisync offline).")] = None,
+    api_version: Annotated[str | None, typer.Option(help=f"LinkedIn-Version header (default {DEFAULT_API_VERSION}).")] = None,
+    access_token: Annotated[str | None, typer.Option(help="LinkedIn access token (or env LINKEDIN_ACCESS_TOKEN; "
+                                                     "default: the token from `lisync auth login`).",
+                                                     show_default=False)] = None,
+    summary_json: Annotated[str | None, typer.Option(help="Also write the run summary as JSON to this path.")] = None,
+    pipeline_name: Annotated[str | None, typer.Option(help="dlt pipeline name (state and savepoints live under "
+                                                      "it; default lisync_<dataset>).")] = None,
+    pipelines_dir: Annotated[str | None, typer.Option(help="Folder for dlt's working state (default dlt's).")] = None,
+) -> None:
+    """Replicate the selected pipelines into the destination.
+
+    Example: lisync run ad_accounts campaign_metadata --accounts 5100001 --duckdb linkedin.duckdb
+    """
+    from lisync import pipeline as runner
+
+    try:
+        settings = build_settings(
+            pipelines, start_date=start_date, update_window_days=update_window_days, accounts=accounts,
+            organizations=organizations, destination=destination, duckdb=duckdb, dataset=dataset,
+            api_base_url=api_base_url, api_version=api_version, access_token=access_token,
+            pipeline_name=pipeline_name, pipelines_dir=pipelines_dir)
+        summary = runner.run(settings, show_progress=True)
+    except LisyncError as exc:
+        if summary_json:
+            RunSummary(pipelines=list(pipelines or []), status="failed", error=str(exc)).write_json(summary_json)
+        raise fail(str(exc), exc.exit_code) from None
+    if summary.status != "ok":
+        err.print(f"[red]error:[/red] {summary.error}", highlight=False, soft_wrap=True)
+    finish(summary, summary_json)
+
+
+@app.command()
+def demo(
+    duckdb: Annotated[str, typer.Option("--duckdb", help="Where to write the demo database.")] = DEMO_DUCKDB_PATH,
+    scale: Annotated[str, typer.Option(help="Sandbox world size: tiny, small, medium or large.")] = "small",
+    seed: Annotated[int, typer.Option(help="Sandbox seed (same seed, same data).")] = 42,
+    summary_json: Annotated[str | None, typer.Option(help="Also write the run summary as JSON to this path.")] = None,
+) -> None:
+    """Start the LinkedIn sandbox in-process and replicate every pipeline into a fresh DuckDB file.
+
+    Example: lisync demo --duckdb lisync_demo.duckdb
+    """
+    from lisync import pipeline as runner
+    from lisync.sandbox.core import resolve_scale
+    from lisync.sandbox.server import SandboxConfig, SandboxServer
+
+    try:
+        resolve_scale(scale)
+    except ValueError as exc:
+        raise fail(str(exc)) from None
+    target = Path(duckdb)
+    for path in (target, target.with_name(target.name + ".wal")):
+        path.unlink(missing_ok=True)
+    workdir = tempfile.mkdtemp(prefix="lisync-demo-")
+    try:
+        with SandboxServer(SandboxConfig(port=0, seed=seed, scale=scale)) as sandbox:
+            out.print(f"LinkedIn sandbox (seed {seed}, scale {scale}) at {sandbox.base_url}")
+            settings = RunSettings(
+                pipelines=runner.available_pipelines(), access_token="lisync-demo-token",
+                api_base_url=f"{sandbox.base_url}/rest", duckdb_path=str(target), dataset=DEFAULT_DATASET,
+                pipeline_name="lisync_demo", pipelines_dir=workdir,
+                start_date=sandbox.world.clock.today - dt.timedelta(days=90))
+            summary = runner.run(settings, show_progress=True)
+    except LisyncError as exc:
+        raise fail(str(exc), exc.exit_code) from None
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    finish(summary, summary_json)
+    out.print(f"Open it with: duckdb {target} -c \"select * from {DEFAULT_DATASET}.ad_accounts\"")
+
+
+@app.command()
+def sandbox(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 picks a free one).")] = 8787,
+    seed: Annotated[int, typer.Option(help="Seed of the synthetic world.")] = 42,
+    scale: Annotated[str, typer.Option(help="World size: tiny, small, medium or large.")] = "small",
+    today: Annotated[str | None, typer.Option(help="The sandbox's 'today' (YYYY-MM-DD; default: real UTC today).")] = None,
+    strict_tokens: Annotated[bool, typer.Option(help="Accept only tokens the sandbox issued via OAuth.")] = False,
+    accept_retired_versions: Annotated[bool, typer.Option(help="Serve LinkedIn-Version values LinkedIn has "
+                                                          "retired (for benchmarking old clients).")] = False,
+    latency_ms: Annotated[int, typer.Option(help="Added latency per request, in milliseconds.")] = 0,
+) -> None:
+    """Serve the LinkedIn API sandbox on 127.0.0.1 until interrupted.
+
+    Example: lisync sandbox --port 8787 --scale medium, then
+    lisync run --api-base-url http://127.0.0.1:8787/rest --access-token any-token
+    """
+    from lisync.sandbox.core import resolve_scale
+    from lisync.sandbox.server import SandboxConfig, serve
+
+    try:
+        resolve_scale(scale)
+        day = dt.date.fromisoformat(today) if today else None
+    except ValueError as exc:
+        raise fail(f"{exc}" if "scale" in str(exc) else f"Invalid --today {today!r}: use YYYY-MM-DD.") from None
+    if latency_ms < 0:
+        raise fail("Invalid --latency-ms: use 0 or more milliseconds.")
+    kwargs: dict[str, object] = {"port": port, "seed": seed, "scale": scale, "strict_tokens": strict_tokens,
+                                 "accept_retired_versions": accept_retired_versions, "latency_ms": latency_ms}
+    if day is not None:
+        kwargs["today"] = day
+    serve(SandboxConfig(**kwargs))  # type: ignore[arg-type]
+
+
+@app.command(name="pipelines")
+def list_pipelines() -> None:
+    """List the pipelines, their tables and replication modes.
+
+    Example: lisync pipelines
+    """
+    from lisync.pipeline import available_pipelines
+
+    present = set(available_pipelines())
+    for pid, p in spec.load_spec().items():
+        mark = "" if pid in present else " (not in this version)"
+        tables = ", ".join(t.name for t in p.tables)
+        out.print(f"[bold]{pid}[/bold]{mark} — {p.replication}; tables: {tables}", highlight=False)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except LisyncError as exc:  # a library error that escaped a command
+        err.print(f"[red]error:[/red] {exc}", highlight=False)
+        sys.exit(exc.exit_code)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+"""The ``ads`` pipeline family: resolves the *Accounts* filter and builds the ads entity source."""
+
+from __future__ import annotations
+
+from dlt.extract.resource import DltResource
+
+from lisync import spec
+from lisync.context import RunContext
+from lisync.linkedin.accounts import discover_accounts, select_accounts
+from lisync.linkedin.ads import ads_resources
+
+
+def ensure_accounts(ctx: RunContext) -> None:
+    """Discover visible ad accounts once per run and apply the *Accounts* filter (fails fast if unknown)."""
+    if "accounts_resolved" in ctx.cache:
+        return
+    ctx.visible_accounts = discover_accounts(ctx.client)
+    ctx.selected_accounts = select_accounts(ctx.visible_accounts, ctx.settings.account_ids)
+    ctx.cache["accounts_resolved"] = True
+
+
+def build_resources(ctx: RunContext, pipelines: list[str]) -> list[DltResource]:
+    """Return the ads entity resources for ``pipelines``."""
+    ensure_accounts(ctx)
+    wanted = {t.name for p in pipelines for t in spec.load_spec()[p].tables}
+    return [r for r in ads_resources(ctx.client, ctx.visible_accounts, ctx.selected_accounts) if r.name in wanted]

@@ -1,0 +1,247 @@
+"""Builds and runs the dlt pipeline for a set of lisync pipelines, and produces the run summary.
+
+A lisync *pipeline* is one of the spec's nine (named after its main table). Pipelines come in families
+that share LinkedIn lookups: ``ads`` (entity tables), ``analytics`` (performance tables) and ``pages``
+(organization pages and posts). Each family module exposes a ``build_resources(ctx, pipelines)`` that returns
+dlt resources; this module gathers them into one source with lisync's schema, runs dlt, and reports.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import dlt
+from dlt.common.destination.reference import Destination
+from dlt.extract.resource import DltResource
+from dlt.extract.source import DltSource
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from lisync import spec
+from lisync.config import RunSettings
+from lisync.context import RunContext
+from lisync.errors import ConfigError, LisyncError, RunFailed
+from lisync.linkedin.client import LinkedInClient, RequestStats, StaticTokenProvider, TokenProvider
+from lisync.linkedin.errors import LinkedInError
+from lisync.progress import RunProgress
+from lisync.summary import RunSummary
+
+log = logging.getLogger("lisync")
+
+# family → (module with build_source, pipelines it serves)
+FAMILIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "ads": ("lisync.linkedin.ads_family",
+            ("ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata",
+             "conversion_details")),
+    "analytics": ("lisync.linkedin.analytics_family", ("ad_performance", "conversion_performance")),
+    "pages": ("lisync.linkedin.pages_family", ("organization_pages", "organization_posts")),
+}
+SCHEMA_NAME = "linkedin"
+SCHEMA_NAMING = "lisync.naming"
+
+
+def available_pipelines() -> list[str]:
+    """Return the pipelines whose family module is installed, in spec order."""
+    present: set[str] = set()
+    for module, pipelines in FAMILIES.values():
+        if importlib.util.find_spec(module) is not None:
+            present.update(pipelines)
+    return [p for p in spec.load_spec() if p in present]
+
+
+def family_of(pipeline: str) -> str:
+    """Return the family name serving ``pipeline``."""
+    for family, (_, pipelines) in FAMILIES.items():
+        if pipeline in pipelines:
+            return family
+    raise ConfigError(f"Unknown pipeline {pipeline!r}: choose from {', '.join(spec.load_spec())}.")
+
+
+def make_destination(settings: RunSettings) -> Any:
+    """Return the dlt destination for ``settings``: a DuckDB file, or any dlt destination by name.
+
+    Credentials for non-DuckDB destinations come from dlt's config (env vars, ``.dlt/secrets.toml``)
+    exactly as dlt documents them; lisync passes the choice through unchanged.
+    """
+    if settings.destination == "duckdb":
+        path = Path(settings.duckdb_path).expanduser()
+        if path.parent and not path.parent.exists():
+            raise ConfigError(f"Cannot write DuckDB file {path}: folder {path.parent} does not exist; create it "
+                              "or pass another --duckdb path.")
+        return dlt.destinations.duckdb(credentials=str(path))
+    try:
+        return Destination.from_reference(settings.destination)
+    except Exception as exc:  # dlt raises several types for unknown/uninstalled destinations
+        raise ConfigError(f"Unknown or unavailable destination {settings.destination!r}: {exc}. Use duckdb, "
+                          "postgres, filesystem or another dlt destination name.") from None
+
+
+def make_pipeline(settings: RunSettings) -> dlt.Pipeline:
+    """Return the dlt pipeline that holds this run's state and loads into the chosen destination."""
+    kwargs: dict[str, Any] = {}
+    if settings.pipelines_dir:
+        kwargs["pipelines_dir"] = settings.pipelines_dir
+    return dlt.pipeline(
+        pipeline_name=settings.effective_pipeline_name,
+        destination=make_destination(settings),
+        dataset_name=settings.dataset,
+        progress="log" if log.isEnabledFor(logging.DEBUG) else None,
+        **kwargs,
+    )
+
+
+def new_schema() -> dlt.Schema:
+    """Return an empty ``linkedin`` schema using lisync's naming convention (spec names kept verbatim)."""
+    return dlt.Schema(SCHEMA_NAME, normalizers={"names": SCHEMA_NAMING})
+
+
+def build_source(ctx: RunContext) -> DltSource:
+    """Return one dlt source holding the resources of every selected pipeline."""
+    by_family: dict[str, list[str]] = {}
+    for pipeline in ctx.settings.pipelines:
+        by_family.setdefault(family_of(pipeline), []).append(pipeline)
+    resources: list[DltResource] = []
+    for family, pipelines in by_family.items():
+        module_name = FAMILIES[family][0]
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError:
+            raise ConfigError(f"Pipeline(s) {', '.join(pipelines)} are not available in this version of lisync; "
+                              f"available: {', '.join(available_pipelines())}.") from None
+        builder: Callable[[RunContext, list[str]], list[DltResource]] = module.build_resources
+        resources.extend(builder(ctx, pipelines))
+    source = DltSource(new_schema(), SCHEMA_NAME, resources)
+    source.max_table_nesting = 0  # shapers emit flat spec rows; never let dlt invent nested tables
+    return source
+
+
+def _root_error(exc: BaseException) -> BaseException:
+    """Find the LinkedIn or lisync error behind dlt's step wrappers, if there is one."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, LinkedInError | LisyncError):
+            return current
+        stack.extend([getattr(current, "exception", None), current.__cause__, current.__context__])
+    return exc
+
+
+def count_rows(pipeline: dlt.Pipeline, tables: list[str]) -> dict[str, int]:
+    """Return rows per table in the destination (tables that do not exist yet count 0)."""
+    counts: dict[str, int] = {}
+    try:
+        dataset = pipeline.dataset()
+        existing = set(pipeline.default_schema.data_table_names()) if pipeline.default_schema_name else set()
+        for table in tables:
+            if table not in existing:
+                counts[table] = 0
+                continue
+            counts[table] = int(dataset[table].count().fetchone()[0])
+    except Exception as exc:  # the destination may not support reading back (e.g. some filesystems)
+        log.debug("Could not count destination rows: %s", exc)
+        trace = pipeline.last_trace
+        info = trace.last_normalize_info if trace else None
+        row_counts = info.row_counts if info else {}
+        counts = {t: int(row_counts.get(t, 0)) for t in tables}
+    return counts
+
+
+def make_client(settings: RunSettings, token_provider: TokenProvider | None = None,
+                stats: RequestStats | None = None) -> LinkedInClient:
+    """Return the LinkedIn client for ``settings``.
+
+    Raises:
+        ConfigError: When there is no access token and no stored sign-in.
+    """
+    if token_provider is None:
+        if not settings.access_token:
+            raise ConfigError("No LinkedIn access token: sign in with `lisync auth login`, or pass "
+                              "--access-token / set LINKEDIN_ACCESS_TOKEN.")
+        token_provider = StaticTokenProvider(settings.access_token)
+    return LinkedInClient(token_provider, base_url=settings.api_base_url, api_version=settings.api_version,
+                          stats=stats)
+
+
+def run(settings: RunSettings, token_provider: TokenProvider | None = None, show_progress: bool = False) -> RunSummary:
+    """Run the selected pipelines end to end and return the summary.
+
+    Extraction happens completely before anything is loaded, so a run that fails while reading LinkedIn
+    leaves the destination exactly as it was; savepoints move only with a committed load.
+
+    Args:
+        settings: Validated run settings.
+        token_provider: Where access tokens come from (default: the settings' static token).
+        show_progress: Show a live progress line on the terminal.
+
+    Returns:
+        The run summary (``status="failed"`` with ``error`` set when the run failed).
+    """
+    started = time.monotonic()
+    summary = RunSummary(pipelines=list(settings.pipelines), destination=_describe_destination(settings))
+    stats = RequestStats()
+    tables = [t.name for p in settings.pipelines for t in spec.load_spec()[p].tables]
+    progress = RunProgress(stats, enabled=show_progress)
+    pipeline: dlt.Pipeline | None = None
+    try:
+        with progress:
+            client = make_client(settings, token_provider, stats)
+            ctx = RunContext(settings=settings, client=client, summary=summary)
+            progress.stage("discovering accounts and organizations")
+            source = build_source(ctx)
+            pipeline = make_pipeline(settings)
+            progress.stage("extracting")
+            pipeline.extract(source)
+            progress.stage("normalizing")
+            pipeline.normalize()
+            progress.stage("loading")
+            pipeline.load()
+            progress.stage("post-load")
+            _after_load(pipeline, settings)
+        summary.tables = count_rows(pipeline, tables)
+    except (PipelineStepFailed, LinkedInError, LisyncError) as exc:
+        root = _root_error(exc)
+        summary.status = "failed"
+        summary.error = _one_line(root)
+        if isinstance(root, LisyncError) and root.exit_code == 2:
+            raise root from None  # usage errors (bad settings, unknown accounts) surface as they are
+        if pipeline is not None:
+            summary.tables = count_rows(pipeline, tables)
+    finally:
+        summary.requests = stats.as_dict()
+        summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _after_load(pipeline: dlt.Pipeline, settings: RunSettings) -> None:
+    """Hooks that run after a committed load (warehouse comments, docs); each module is optional."""
+    try:
+        comments = importlib.import_module("lisync.warehouse_comments")
+    except ModuleNotFoundError:
+        return
+    comments.apply_comments(pipeline)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text
+
+
+def _describe_destination(settings: RunSettings) -> str:
+    if settings.destination == "duckdb":
+        return f"duckdb:{settings.duckdb_path} (dataset {settings.dataset})"
+    return f"{settings.destination} (dataset {settings.dataset})"
+
+
+def ensure_ok(summary: RunSummary) -> RunSummary:
+    """Raise :class:`RunFailed` for a failed summary (library callers that prefer exceptions)."""
+    if summary.status != "ok":
+        raise RunFailed(summary.error or "The run failed.")
+    return summary

@@ -1,0 +1,39 @@
+"""Helpers shared by the end-to-end tests: spec conformance checks and table snapshots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lisync import spec
+
+DUCKDB_TYPES = {"text": "VARCHAR", "float": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE",
+                "timestamp": "TIMESTAMP WITH TIME ZONE"}
+POSTGRES_TYPES = {"text": {"text", "character varying"}, "float": {"double precision"}, "boolean": {"boolean"},
+                  "date": {"date"}, "timestamp": {"timestamp with time zone"}}
+
+
+def duckdb_columns(conn: Any, dataset: str, table: str) -> dict[str, str]:
+    """Return ``{column: data_type}`` of a DuckDB table (dlt's ``_dlt_*`` columns left out)."""
+    rows = conn.execute(
+        "select column_name, data_type from information_schema.columns where table_schema = ? and table_name = ? "
+        "order by ordinal_position", [dataset, table]).fetchall()
+    return {name: dtype for name, dtype in rows if not name.startswith("_dlt_")}
+
+
+def assert_duckdb_table_matches_spec(conn: Any, dataset: str, table: str) -> None:
+    """Fail unless ``table`` has exactly the spec's columns with the spec's types."""
+    landed = duckdb_columns(conn, dataset, table)
+    tspec = spec.table_spec(table)
+    expected = {c.name: DUCKDB_TYPES[c.type] for c in tspec.columns}
+    missing = sorted(set(expected) - set(landed))
+    extra = sorted(set(landed) - set(expected))
+    assert not missing and not extra, f"{table}: missing {missing}, extra {extra}"
+    wrong = {c: (landed[c], t) for c, t in expected.items() if landed[c] != t}
+    assert not wrong, f"{table}: wrong types (landed, spec) {wrong}"
+
+
+def snapshot(conn: Any, dataset: str, table: str) -> list[tuple[Any, ...]]:
+    """Return a table's spec columns, every row, in a stable order (for run-to-run comparisons)."""
+    cols = spec.table_spec(table).column_names
+    select = ", ".join(f'"{c}"' for c in cols)
+    return conn.execute(f'select {select} from "{dataset}"."{table}" order by {select}').fetchall()
