@@ -72,6 +72,9 @@ def build_settings(
     access_token: str | None,
     pipeline_name: str | None = None,
     pipelines_dir: str | None = None,
+    period: str | None = None,
+    keep_metrics_history: bool | None = None,
+    posts_replication: str | None = None,
 ) -> RunSettings:
     """Turn CLI flags (falling back to dlt config and env) into validated :class:`RunSettings`.
 
@@ -97,6 +100,14 @@ def build_settings(
         dataset=_check_dataset(dataset or os.environ.get("LISYNC_DATASET") or DEFAULT_DATASET),
         pipeline_name=pipeline_name,
         pipelines_dir=pipelines_dir,
+        extras={
+            "period": config.parse_choice(pick(period, "period") or "day", "--period", config.PERIODS),
+            "keep_metrics_history": config.parse_bool(
+                keep_metrics_history if keep_metrics_history is not None else config.config_value(
+                    "keep_metrics_history"), "--keep-metrics-history"),
+            "posts_replication": config.parse_choice(pick(posts_replication, "posts_replication") or "incremental",
+                                                     "--posts-replication", config.POSTS_REPLICATION),
+        },
     )
 
 
@@ -162,6 +173,13 @@ def run(
     pipeline_name: Annotated[str | None, typer.Option(help="dlt pipeline name (state and savepoints live under "
                                                       "it; default lisync_<dataset>).")] = None,
     pipelines_dir: Annotated[str | None, typer.Option(help="Folder for dlt's working state (default dlt's).")] = None,
+    period: Annotated[str | None, typer.Option(help="organization_pages period breakdown: day (default), week "
+                                               "or month.")] = None,
+    keep_metrics_history: Annotated[bool | None, typer.Option(
+        "--keep-metrics-history/--no-keep-metrics-history",
+        help="organization_posts: also keep a dated snapshot row per post each run.", show_default=False)] = None,
+    posts_replication: Annotated[str | None, typer.Option(help="organization_posts replication: incremental "
+                                                          "(default) or full (fresh media URLs every run).")] = None,
 ) -> None:
     """Replicate the selected pipelines into the destination.
 
@@ -174,7 +192,8 @@ def run(
             pipelines, start_date=start_date, update_window_days=update_window_days, accounts=accounts,
             organizations=organizations, destination=destination, duckdb=duckdb, dataset=dataset,
             api_base_url=api_base_url, api_version=api_version, access_token=access_token,
-            pipeline_name=pipeline_name, pipelines_dir=pipelines_dir)
+            pipeline_name=pipeline_name, pipelines_dir=pipelines_dir, period=period,
+            keep_metrics_history=keep_metrics_history, posts_replication=posts_replication)
         summary = runner.run(settings, show_progress=True)
     except LisyncError as exc:
         if summary_json:

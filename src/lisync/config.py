@@ -28,6 +28,8 @@ KNOWN_KEYS = frozenset({
     "refresh_token", "oauth_base_url", "credentials_path", "max_workers", "strict",
 })
 MAX_UPDATE_WINDOW_DAYS = 365
+PERIODS = ("day", "week", "month")
+POSTS_REPLICATION = ("incremental", "full")
 ID_PATTERN = re.compile(r"^\d+$")
 
 
@@ -202,3 +204,31 @@ def resolve_access_token(explicit: str | None) -> str | None:
         if candidate:
             return str(candidate).strip()
     return None
+
+
+def parse_choice(value: Any, flag: str, choices: tuple[str, ...]) -> str:
+    """Return ``value`` lower-cased if it is one of ``choices``.
+
+    Raises:
+        ConfigError: Naming the flag and the allowed values.
+    """
+    text = str(value).strip().lower()
+    if text not in choices:
+        raise ConfigError(f"Invalid {flag} {value!r}: use one of {', '.join(choices)}.")
+    return text
+
+
+def parse_bool(value: Any, flag: str) -> bool:
+    """Return a boolean from a flag or config value (``true/false/yes/no/1/0``); ``None`` is ``False``.
+
+    Raises:
+        ConfigError: For anything else.
+    """
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "1", "on"):
+        return True
+    if text in ("false", "no", "0", "off", ""):
+        return False
+    raise ConfigError(f"Invalid {flag} {value!r}: use true or false.")

@@ -14,6 +14,7 @@ from lisync.config import RunSettings
 from lisync.pipeline import run
 from lisync.sandbox.server import SandboxConfig, SandboxServer
 from lisync.summary import RunSummary
+from tests.support import assert_duckdb_table_matches_spec, snapshot
 
 TODAY = dt.date(2026, 11, 15)
 
@@ -52,6 +53,25 @@ class Runner:
 
     def connect(self) -> duckdb.DuckDBPyConnection:
         return duckdb.connect(str(self.db_path), read_only=True)
+
+    def query(self, sql: str, params: list[Any] | None = None) -> list[tuple[Any, ...]]:
+        """Run ``sql`` against the destination and return all rows (``{ds}`` expands to the dataset)."""
+        with self.connect() as conn:
+            return conn.execute(sql.replace("{ds}", self.dataset), params or []).fetchall()
+
+    def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
+        """Return the first column of the first row of ``sql``."""
+        return self.query(sql, params)[0][0]
+
+    def assert_matches_spec(self, table: str) -> None:
+        """Fail unless the landed ``table`` has exactly the spec's columns and types."""
+        with self.connect() as conn:
+            assert_duckdb_table_matches_spec(conn, self.dataset, table)
+
+    def snapshot(self, table: str) -> list[tuple[Any, ...]]:
+        """Every row of ``table`` (spec columns), in a stable order."""
+        with self.connect() as conn:
+            return snapshot(conn, self.dataset, table)
 
 
 @pytest.fixture

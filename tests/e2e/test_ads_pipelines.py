@@ -6,7 +6,6 @@ import pytest
 
 from lisync.errors import SelectionError
 from tests.e2e.conftest import Runner
-from tests.support import assert_duckdb_table_matches_spec, snapshot
 
 ADS = ("ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata", "conversion_details")
 ADS_TABLES = (*ADS, "conversion_details__associated_campaigns")
@@ -29,27 +28,24 @@ def test_all_ads_tables_land_with_spec_columns_and_sandbox_counts(runner: Runner
         "creative_metadata": sum(len(world.creatives_of(a)) for a in visible),
         "conversion_details": sum(len(world.conversions_of(a)) for a in visible),
     }
-    with runner.connect() as conn:
-        for table in ADS_TABLES:
-            assert_duckdb_table_matches_spec(conn, "linkedin", table)
-        for table, count in expected.items():
-            assert count > 0
-            assert summary.tables[table] == count, table
-            assert conn.execute(f"select count(*) from linkedin.{table}").fetchone()[0] == count
-        # every status LinkedIn has is represented, REMOVED included
-        statuses = {r[0] for r in conn.execute("select distinct status from linkedin.campaign_metadata").fetchall()}
-        assert "REMOVED" in statuses and "ACTIVE" in statuses
-        # nulls where LinkedIn omits a field
-        assert conn.execute("select count(*) from linkedin.creative_metadata where review_status is null").fetchone()[0]
-        # ids join: every creative's campaign is a loaded campaign
-        orphans = conn.execute(
-            "select count(*) from linkedin.creative_metadata c left join linkedin.campaign_metadata m "
-            "on c.campaign_id = m.id where m.id is null").fetchone()[0]
-        assert orphans == 0
-        dupes = conn.execute("select count(*) - count(distinct id) from linkedin.campaign_metadata").fetchone()[0]
-        assert dupes == 0
-        assoc = conn.execute("select count(*) from linkedin.conversion_details__associated_campaigns").fetchone()[0]
-        assert assoc > 0
+    for table in ADS_TABLES:
+        runner.assert_matches_spec(table)
+    for table, count in expected.items():
+        assert count > 0
+        assert summary.tables[table] == count, table
+        assert runner.scalar(f"select count(*) from {{ds}}.{table}") == count
+    # every status LinkedIn has is represented, REMOVED included
+    statuses = {r[0] for r in runner.query("select distinct status from {ds}.campaign_metadata")}
+    assert "REMOVED" in statuses and "ACTIVE" in statuses
+    # nulls where LinkedIn omits a field
+    assert runner.scalar("select count(*) from {ds}.creative_metadata where review_status is null") > 0
+    # ids join: every creative's campaign is a loaded campaign
+    orphans = runner.scalar(
+        "select count(*) from {ds}.creative_metadata c left join {ds}.campaign_metadata m "
+        "on c.campaign_id = m.id where m.id is null")
+    assert orphans == 0
+    assert runner.scalar("select count(*) - count(distinct id) from {ds}.campaign_metadata") == 0
+    assert runner.scalar("select count(*) from {ds}.conversion_details__associated_campaigns") > 0
     by_endpoint = summary.requests["by_endpoint"]
     assert by_endpoint["adAccounts?q=search"] >= 1
     assert by_endpoint["adAccounts/{id}/adCampaigns?q=search"] == len(visible)
@@ -58,11 +54,9 @@ def test_all_ads_tables_land_with_spec_columns_and_sandbox_counts(runner: Runner
 
 def test_running_twice_gives_identical_tables(runner: Runner) -> None:
     assert runner.run(*ADS).status == "ok"
-    with runner.connect() as conn:
-        first = {t: snapshot(conn, "linkedin", t) for t in ADS_TABLES}
+    first = {t: runner.snapshot(t) for t in ADS_TABLES}
     assert runner.run(*ADS).status == "ok"
-    with runner.connect() as conn:
-        second = {t: snapshot(conn, "linkedin", t) for t in ADS_TABLES}
+    second = {t: runner.snapshot(t) for t in ADS_TABLES}
     assert first == second
 
 
@@ -70,17 +64,15 @@ def test_accounts_filter_limits_child_tables(runner: Runner) -> None:
     account = _visible_ids(runner)[0]
     summary = runner.run("campaign_metadata", "creative_metadata", account_ids=[str(account)])
     assert summary.status == "ok", summary.error
-    with runner.connect() as conn:
-        ids = {r[0] for r in conn.execute("select distinct account_id from linkedin.campaign_metadata").fetchall()}
-        assert ids == {str(account)}
-        assert conn.execute("select count(*) from linkedin.creative_metadata").fetchone()[0] == len(
-            runner.sandbox.world.creatives_of(account))
+    ids = {r[0] for r in runner.query("select distinct account_id from {ds}.campaign_metadata")}
+    assert ids == {str(account)}
+    assert runner.scalar("select count(*) from {ds}.creative_metadata") == len(
+        runner.sandbox.world.creatives_of(account))
 
 
 def test_unknown_account_is_a_clear_error_and_leaves_data_untouched(runner: Runner) -> None:
     assert runner.run("campaign_metadata").status == "ok"
-    with runner.connect() as conn:
-        before = snapshot(conn, "linkedin", "campaign_metadata")
+    before = runner.snapshot("campaign_metadata")
     hidden = [a["id"] for a in runner.sandbox.world.accounts if a["id"] not in set(_visible_ids(runner))]
     assert hidden, "the sandbox world should have an account the member cannot see"
     with pytest.raises(SelectionError) as info:
@@ -88,5 +80,4 @@ def test_unknown_account_is_a_clear_error_and_leaves_data_untouched(runner: Runn
     message = str(info.value)
     assert str(hidden[0]) in message and "your token can see" in message
     assert all(str(v) in message for v in _visible_ids(runner))
-    with runner.connect() as conn:
-        assert snapshot(conn, "linkedin", "campaign_metadata") == before
+    assert runner.snapshot("campaign_metadata") == before

@@ -14,8 +14,8 @@ import requests
 from lisync.sandbox.core import TokenGrant
 from lisync.sandbox.server import SandboxServer
 
-THROTTLE_MESSAGE = ("The data request limit has been exceeded. More than 45 million metric values were requested "
-                    "in a 5-minute window.")
+THROTTLE_MESSAGE = ("The data request limit has been exceeded. More than 45 million metric values were "
+                    "requested in a 5-minute window.")
 
 
 def _encode(value: str) -> str:
@@ -55,8 +55,8 @@ def busiest_account(server: SandboxServer, metric: str = "impressions") -> str:
     today = server.world.clock.today
 
     def volume(account_id: int) -> int:
-        rows = model.aggregate(model.creatives_for(accounts=[account_id]), today - dt.timedelta(days=89), today,
-                               "ALL", ["ACCOUNT"])
+        creatives = model.creatives_for(accounts=[account_id])
+        rows = model.aggregate(creatives, today - dt.timedelta(days=89), today, "ALL", ["ACCOUNT"])
         return sum(r.sums.get(metric, 0) for r in rows)
 
     return f"urn:li:sponsoredAccount:{max(server.world.visible_account_ids, key=volume)}"
@@ -120,9 +120,11 @@ def test_requested_fields_only_and_money_as_strings(api, account):
 
 def test_more_than_20_fields_or_an_unknown_field_is_a_400(api, account):
     many = ["impressions", "clicks", "likes", "comments", "shares", "follows", "reactions", "opens", "sends",
-            "videoViews", "videoStarts", "videoCompletions", "costInUsd", "costInLocalCurrency", "landingPageClicks",
-            "totalEngagements", "oneClickLeads", "otherEngagements", "pivotValues", "dateRange", "companyPageClicks"]
-    base = f"q=analytics&pivot=CREATIVE&timeGranularity=ALL&dateRange={api.window()}&accounts={urn_list(account)}"
+            "videoViews", "videoStarts", "videoCompletions", "costInUsd", "costInLocalCurrency",
+            "landingPageClicks", "totalEngagements", "oneClickLeads", "otherEngagements", "pivotValues",
+            "dateRange", "companyPageClicks"]
+    base = (f"q=analytics&pivot=CREATIVE&timeGranularity=ALL&dateRange={api.window()}"
+            f"&accounts={urn_list(account)}")
     response = api.get(f"{base}&fields={','.join(many)}")
     assert response.status_code == 400
     assert response.json()["status"] == 400 and "20" in response.json()["message"]
@@ -158,8 +160,9 @@ def test_monthly_and_all_equal_the_sum_of_daily(api, account):
     everything = elements(api.get(f"{base}&timeGranularity=ALL"))
     assert daily and totals(monthly, None, *metrics) == totals(daily, None, *metrics)
     assert totals(everything, None, *metrics) == totals(daily, None, *metrics)
-    assert everything[0]["dateRange"] == {"start": {"year": start.year, "month": start.month, "day": start.day},
-                                          "end": {"year": end.year, "month": end.month, "day": end.day}}
+    assert everything[0]["dateRange"] == {
+        "start": {"year": start.year, "month": start.month, "day": start.day},
+        "end": {"year": end.year, "month": end.month, "day": end.day}}
     for row in monthly:
         first, last = (dt.date(**row["dateRange"][k]) for k in ("start", "end"))
         assert start <= first <= last <= end and first.month == last.month
@@ -211,16 +214,19 @@ def test_empty_elements_for_invisible_accounts_future_dates_and_unmodelled_pivot
     future = date_range(api.today + dt.timedelta(days=1), api.today + dt.timedelta(days=20))
     assert elements(api.get(f"q=analytics&pivot=CREATIVE&timeGranularity=DAILY&dateRange={future}"
                             f"&accounts={urn_list(account)}")) == []
-    assert elements(api.get(f"q=analytics&pivot=MEMBER_COUNTRY_V2&timeGranularity=ALL&dateRange={api.window()}"
-                            f"&accounts={urn_list(account)}")) == []
+    assert elements(api.get(f"q=analytics&pivot=MEMBER_COUNTRY_V2&timeGranularity=ALL"
+                            f"&dateRange={api.window()}&accounts={urn_list(account)}")) == []
     assert elements(api.get(f"q=analytics&pivot=CREATIVE&timeGranularity=ALL&dateRange={api.window()}"
                             f"&campaigns={urn_list('urn:li:sponsoredCampaign:1')}")) == []
 
 
 def test_facets_are_intersected(api, account, sandbox):
-    campaign = next(c for c in sandbox.world.campaigns_of(int(account.rsplit(":", 1)[1]))
-                    if elements(api.get(f"q=analytics&pivot=CREATIVE&timeGranularity=ALL&dateRange={api.window()}"
-                                        f"&campaigns={urn_list('urn:li:sponsoredCampaign:' + str(c['id']))}")))
+    def served(campaign: dict[str, Any]) -> bool:
+        urn = f"urn:li:sponsoredCampaign:{campaign['id']}"
+        return bool(elements(api.get(f"q=analytics&pivot=CREATIVE&timeGranularity=ALL"
+                                     f"&dateRange={api.window()}&campaigns={urn_list(urn)}")))
+
+    campaign = next(c for c in sandbox.world.campaigns_of(int(account.rsplit(":", 1)[1])) if served(c))
     campaign_urn = f"urn:li:sponsoredCampaign:{campaign['id']}"
     both = elements(api.get(f"q=analytics&pivot=CAMPAIGN&timeGranularity=ALL&dateRange={api.window()}"
                             f"&accounts={urn_list(account)}&campaigns={urn_list(campaign_urn)}"))
@@ -252,7 +258,8 @@ def test_token_without_reporting_scope_gets_403(sandbox_factory, li_headers):
     server = sandbox_factory(tokens={"ads-only": TokenGrant(scopes=frozenset({"r_ads"}))})
     api = Api(server, li_headers)
     account = f"urn:li:sponsoredAccount:{server.world.visible_account_ids[0]}"
-    query = f"q=analytics&pivot=CREATIVE&timeGranularity=ALL&dateRange={api.window()}&accounts={urn_list(account)}"
+    query = (f"q=analytics&pivot=CREATIVE&timeGranularity=ALL&dateRange={api.window()}"
+             f"&accounts={urn_list(account)}")
     response = api.get(query, token="ads-only")
     assert response.status_code == 403 and response.json()["code"] == "ACCESS_DENIED"
     assert api.get(query).status_code == 200
@@ -260,8 +267,9 @@ def test_token_without_reporting_scope_gets_403(sandbox_factory, li_headers):
 
 def test_approximate_member_reach_only_for_ranges_up_to_92_days(api, account):
     facet = f"accounts={urn_list(account)}&fields=approximateMemberReach,impressions"
-    short = elements(api.get(f"q=analytics&pivot=ACCOUNT&timeGranularity=ALL&{facet}&dateRange={api.window(92)}"))
-    long = elements(api.get(f"q=analytics&pivot=ACCOUNT&timeGranularity=ALL&{facet}&dateRange={api.window(93)}"))
+    base = f"q=analytics&pivot=ACCOUNT&timeGranularity=ALL&{facet}"
+    short = elements(api.get(f"{base}&dateRange={api.window(92)}"))
+    long = elements(api.get(f"{base}&dateRange={api.window(93)}"))
     assert 0 < short[0]["approximateMemberReach"] <= short[0]["impressions"]
     assert "approximateMemberReach" not in long[0]
 
@@ -283,7 +291,8 @@ def test_moving_today_restates_recent_days_only(sandbox_factory, li_headers):
     recent = [k for k in before if (today - k[1]).days < 3]
     assert recent and any(before[k] != after.get(k) for k in recent)
     assert all(before[k] == after[k] for k in before if (today - k[1]).days >= 89)
-    assert all(after[k]["impressions"] == before[k]["impressions"] for k in before if (today - k[1]).days >= 3)
+    settled = [k for k in before if (today - k[1]).days >= 3]
+    assert all(after[k]["impressions"] == before[k]["impressions"] for k in settled)
 
 
 def test_data_volume_throttle_returns_linkedins_429(sandbox_factory, li_headers):
@@ -312,8 +321,8 @@ def test_responses_are_byte_identical_for_the_same_seed_and_today(api, account, 
 
 def test_response_is_truncated_at_15000_elements_in_response_order(sandbox_factory, li_headers):
     server = sandbox_factory(scale="tiny", scale_overrides={
-        "accounts": 1, "campaign_groups_per_account": 2, "campaigns_per_group": 20, "creatives_per_campaign": 20,
-        "conversions_per_account": 0, "history_days": 365})
+        "accounts": 1, "campaign_groups_per_account": 2, "campaigns_per_group": 20,
+        "creatives_per_campaign": 20, "conversions_per_account": 0, "history_days": 365})
     api = Api(server, li_headers)
     account = f"urn:li:sponsoredAccount:{server.world.visible_account_ids[0]}"
     start = api.today - dt.timedelta(days=364)

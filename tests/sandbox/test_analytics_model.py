@@ -32,17 +32,17 @@ START = dt.date(2025, 1, 6)
 DAY_MS = 86_400_000
 SPEC_METRICS = {  # lower-cased metric columns of the spec tables ad_performance / conversion_performance
     "conversionvalueinlocalcurrency", "reactions", "likes", "opens", "externalwebsitepostclickconversions",
-    "leadgenerationmailcontactinfoshares", "externalwebsitepostviewconversions", "otherengagements", "follows",
-    "oneclickleads", "sends", "impressions", "comments", "shares", "clicks", "externalwebsiteconversions",
-    "totalengagements", "costinlocalcurrency", "oneclickleadformopens", "actionclicks", "adunitclicks",
-    "approximatememberreach", "cardclicks", "cardimpressions", "commentlikes", "companypageclicks", "costinusd",
-    "documentcompletions", "documentfirstquartilecompletions", "documentmidpointcompletions",
-    "documentthirdquartilecompletions", "downloadclicks", "fullscreenplays", "headlineclicks",
-    "headlineimpressions", "landingpageclicks", "leadgenerationmailinterestedclicks", "subscriptionclicks",
-    "texturlclicks", "validworkemailleads", "videocompletions", "videofirstquartilecompletions",
-    "videomidpointcompletions", "videostarts", "videothirdquartilecompletions", "videoviews",
-    "viralexternalwebsitepostviewconversions", "viralexternalwebsiteconversions",
-    "viralexternalwebsitepostclickconversions",
+    "leadgenerationmailcontactinfoshares", "externalwebsitepostviewconversions", "otherengagements",
+    "follows", "oneclickleads", "sends", "impressions", "comments", "shares", "clicks",
+    "externalwebsiteconversions", "totalengagements", "costinlocalcurrency", "oneclickleadformopens",
+    "actionclicks", "adunitclicks", "approximatememberreach", "cardclicks", "cardimpressions", "commentlikes",
+    "companypageclicks", "costinusd", "documentcompletions", "documentfirstquartilecompletions",
+    "documentmidpointcompletions", "documentthirdquartilecompletions", "downloadclicks", "fullscreenplays",
+    "headlineclicks", "headlineimpressions", "landingpageclicks", "leadgenerationmailinterestedclicks",
+    "subscriptionclicks", "texturlclicks", "validworkemailleads", "videocompletions",
+    "videofirstquartilecompletions", "videomidpointcompletions", "videostarts",
+    "videothirdquartilecompletions", "videoviews", "viralexternalwebsitepostviewconversions",
+    "viralexternalwebsiteconversions", "viralexternalwebsitepostclickconversions",
     *(f"viral{b.lower()}" for b in VIRAL_BASES if b not in ("oneClickLeadFormOpens", "oneClickLeads")),
 }
 
@@ -96,18 +96,21 @@ class FakeWorld:
             for k in range(3):
                 created = START + dt.timedelta(days=3 * i + 10 * k)
                 self.creatives.append({
-                    "id": f"urn:li:sponsoredCreative:{9000 + 10 * i + k}", "campaign": f"urn:li:sponsoredCampaign:{700 + i}",
+                    "id": f"urn:li:sponsoredCreative:{9000 + 10 * i + k}",
+                    "campaign": f"urn:li:sponsoredCampaign:{700 + i}",
                     "account": f"urn:li:sponsoredAccount:{account}", "intendedStatus": "ACTIVE",
                     "review": {"status": "REJECTED" if (i, k) == (0, 2) else "APPROVED"},
                     "createdAt": ms(created) + 5_000, "lastModifiedAt": ms(created) + 5_000,
                     "content": {"reference": f"urn:li:share:{70000 + 10 * i + k}"}})
         self.conversions = [
-            {"id": 801, "account": "urn:li:sponsoredAccount:501", "created": ms(START), "lastModified": ms(START),
-             "enabled": True, "postClickAttributionWindowSize": 30, "viewThroughAttributionWindowSize": 7,
+            {"id": 801, "account": "urn:li:sponsoredAccount:501", "created": ms(START),
+             "lastModified": ms(START), "enabled": True, "postClickAttributionWindowSize": 30,
+             "viewThroughAttributionWindowSize": 7,
              "valueType": "FIXED", "value": {"amount": "50", "currencyCode": "USD"},
              "campaigns": ["urn:li:sponsoredCampaign:700", "urn:li:sponsoredCampaign:702"],
-             "associatedCampaigns": [{"campaign": "urn:li:sponsoredCampaign:700", "associatedAt": ms(START)},
-                                     {"campaign": "urn:li:sponsoredCampaign:702", "associatedAt": ms(START)}]},
+             "associatedCampaigns": [
+                 {"campaign": "urn:li:sponsoredCampaign:700", "associatedAt": ms(START)},
+                 {"campaign": "urn:li:sponsoredCampaign:702", "associatedAt": ms(START)}]},
             {"id": 802, "account": "urn:li:sponsoredAccount:501", "created": ms(dt.date(2025, 3, 1)),
              "lastModified": ms(dt.date(2025, 5, 15)), "enabled": False, "postClickAttributionWindowSize": 90,
              "viewThroughAttributionWindowSize": 30, "valueType": "DYNAMIC",
@@ -143,7 +146,7 @@ def every_day(first: dt.date, last: dt.date):
 
 def test_metric_catalog_covers_the_spec_tables_and_linkedins_list():
     lowered = {name.lower() for name in METRIC_FIELDS}
-    assert SPEC_METRICS <= lowered
+    assert lowered >= SPEC_METRICS
     for documented in ("averageDwellTime", "audiencePenetration", "costPerQualifiedLead", "jobApplications",
                        "viralPostViewRegistrations", "talentLeads", "approximateUniqueImpressions"):
         assert documented in METRIC_FIELDS
@@ -151,7 +154,8 @@ def test_metric_catalog_covers_the_spec_tables_and_linkedins_list():
 
 
 def test_same_seed_gives_identical_values_and_another_seed_does_not():
-    first, second, other = AnalyticsModel(FakeWorld()), AnalyticsModel(FakeWorld()), AnalyticsModel(FakeWorld(seed=12))
+    first, second = AnalyticsModel(FakeWorld()), AnalyticsModel(FakeWorld())
+    other = AnalyticsModel(FakeWorld(seed=12))
     days = list(every_day(dt.date(2025, 2, 1), dt.date(2025, 2, 20)))
     urns = [c["id"] for c in FakeWorld().creatives]
     a = [first.creative_day(u, d) for u in urns for d in days]
@@ -170,7 +174,8 @@ def test_no_activity_before_creation_or_start_after_end_for_drafts_or_rejected(m
     # campaign 3 was paused on 2025-06-01: nothing afterwards
     assert all(model.creative_day(creative_urn(3), d) is None for d in every_day(dt.date(2025, 6, 2), TODAY))
     # DRAFT campaign and REJECTED creative never serve
-    assert all(model.creative_day(creative_urn(7, k), d) is None for k in range(3) for d in every_day(START, TODAY))
+    days = list(every_day(START, TODAY))
+    assert all(model.creative_day(creative_urn(7, k), d) is None for k in range(3) for d in days)
     assert all(model.creative_day(creative_urn(0, 2), d) is None for d in every_day(START, TODAY))
 
 
@@ -184,8 +189,8 @@ def test_no_data_after_today_and_partial_today(model):
     model.world.clock.today = day + dt.timedelta(days=10)
     assert model.creative_day(urn, day)["impressions"] >= reported_now
     model.world.clock.today = day
-    assert model.creative_day(urn, day)["impressions"] < AnalyticsModel(FakeWorld(today=day + dt.timedelta(days=5))
-                                                                         ).creative_day(urn, day)["impressions"]
+    later = AnalyticsModel(FakeWorld(today=day + dt.timedelta(days=5)))
+    assert model.creative_day(urn, day)["impressions"] < later.creative_day(urn, day)["impressions"]
 
 
 def test_many_creative_days_inside_the_serving_window_have_no_activity(model):
@@ -243,7 +248,8 @@ def test_creative_day_invariants_hold_at_every_maturity(seed, campaign_index, da
         metrics = model.creative_day(creative_urn(campaign_index, k), day)
         if metrics is not None:
             currency = "USD" if campaign_index % 2 == 0 else "EUR"
-            _check_invariants({k: v for k, v in metrics.items() if not k.startswith("_")}, currency, day, seed)
+            public = {k: v for k, v in metrics.items() if not k.startswith("_")}
+            _check_invariants(public, currency, day, seed)
 
 
 def test_conversions_only_for_associated_rules_within_their_life(model):
@@ -326,7 +332,8 @@ def test_monthly_and_all_buckets_sum_daily_rows(model):
     for granularity in ("MONTHLY", "ALL", "YEARLY"):
         coarse = model.aggregate(urns, start, end, granularity, ["CAMPAIGN"])
         for row in coarse:
-            parts = [r for r in daily if r.pivot_values == row.pivot_values and row.start <= r.start <= row.end]
+            parts = [r for r in daily
+                     if r.pivot_values == row.pivot_values and row.start <= r.start <= row.end]
             for name in ("impressions", "clicks", "costInUsd", "externalWebsiteConversions"):
                 assert row.sums.get(name, 0) == sum(p.sums.get(name, 0) for p in parts)
     assert {(r.start, r.end) for r in model.aggregate(urns, start, end, "MONTHLY", ["ACCOUNT"])} <= {

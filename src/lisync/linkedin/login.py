@@ -108,8 +108,9 @@ class CallbackServer:
                             "on the LinkedIn app).") from None
         self.host = host
         self.port = int(self._server.server_address[1])
-        self._thread = threading.Thread(target=self._server.serve_forever, name="lisync-oauth-callback",
-                                        daemon=True)
+        # A short poll interval makes shutdown prompt once the one redirect has arrived.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="lisync-oauth-callback", daemon=True)
 
     @property
     def redirect_uri(self) -> str:

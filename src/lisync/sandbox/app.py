@@ -347,22 +347,30 @@ class SandboxDispatcher:
         except (ValueError, TypeError) as error:
             return _json({"message": f"Invalid sandbox admin request: {error}", "status": 400}, 400)
         # Endpoint modules may register their own admin routes (e.g. routes/oauth.py: /_sandbox/oauth).
-        resolution = resolve_route(method, path, None, versioned=False)
-        if resolution.route is not None:
-            outcome = resolution.route.handler(
-                SandboxRequest(
-                    method=method,
-                    path=path,
-                    path_params=resolution.params,
-                    query={},
-                    raw_query=request.scope.get("query_string", b"").decode("latin-1"),
-                    headers=request.headers,
-                    grant=None,
-                    world=world,
-                    body=await request.body(),
-                )
+        raw_query = request.scope.get("query_string", b"").decode("latin-1")
+        try:
+            query = decode_query(raw_query)
+            finder = first_value(query.get("q"))
+            resolution = resolve_route(
+                method, path, finder if isinstance(finder, str) else None, versioned=False
             )
-            return _render(outcome, dict(outcome.headers))
+            if resolution.route is not None:
+                outcome = resolution.route.handler(
+                    SandboxRequest(
+                        method=method,
+                        path=path,
+                        path_params=resolution.params,
+                        query=query,
+                        raw_query=raw_query,
+                        headers=request.headers,
+                        grant=None,
+                        world=world,
+                        body=await request.body(),
+                    )
+                )
+                return _render(outcome, dict(outcome.headers))
+        except RestliError as error:
+            return _render(_error_response(error), dict(error.headers))
         return _json({"message": f"No sandbox admin route {method} {path}", "status": 404}, 404)
 
 

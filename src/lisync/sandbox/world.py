@@ -490,7 +490,7 @@ class World:
             "changeAuditStamps": _stamps(created, modified, self._members_of(account_id)[0]),
             "currency": currency,
             "id": account_id,
-            "name": f"{synth.company_name(seed, 'acct', account_id)} {'Ads' if currency == 'USD' else 'EMEA'}",
+            "name": f"{synth.company_name(seed, 'acct', account_id)} {'Ads' if index % 2 else 'Marketing'}",
             "reference": self._organization_urn(index),
             "servingStatuses": self._account_serving(status, account_id),
             "status": status,
@@ -833,7 +833,7 @@ class World:
             creative["servingHoldReasons"] = self._hold_reasons(status, campaign, creative)
         if campaign.get("objectiveType") == "LEAD_GENERATION" and campaign["type"] == "SPONSORED_UPDATES":
             creative["leadgenCallToAction"] = {
-                "destination": f"urn:li:adForm:{synth.between(10**6, 10**7 - 1, seed, 'form', campaign['id'])}",
+                "destination": f"urn:li:adForm:{synth.between(10**6, 10**7 - 1, seed, 'fm', campaign['id'])}",
                 "label": synth.pick(
                     ("SIGN_UP", "DOWNLOAD", "REQUEST_DEMO", "LEARN_MORE"), seed, "cta", creative_id
                 ),
