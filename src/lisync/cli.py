@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from lisync import __version__, config, spec
 from lisync.config import RunSettings
@@ -36,7 +37,7 @@ err = Console(stderr=True)
 
 def fail(message: str, code: int = 2) -> typer.Exit:
     """Print ``message`` as a one-line error and return the Exit to raise."""
-    err.print(f"[red]error:[/red] {message}", highlight=False, soft_wrap=True)
+    err.print(f"[red]error:[/red] {escape(message)}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -75,6 +76,7 @@ def build_settings(
     period: str | None = None,
     keep_metrics_history: bool | None = None,
     posts_replication: str | None = None,
+    destination_credentials: str | None = None,
 ) -> RunSettings:
     """Turn CLI flags (falling back to dlt config and env) into validated :class:`RunSettings`.
 
@@ -96,6 +98,8 @@ def build_settings(
         start_date=config.parse_date(pick(start_date, "start_date")),
         update_window_days=config.parse_window(pick(update_window_days, "update_window_days")),
         destination=destination or os.environ.get("LISYNC_DESTINATION") or "duckdb",
+        destination_credentials=(destination_credentials or os.environ.get("LISYNC_DESTINATION_CREDENTIALS")
+                                 or None),
         duckdb_path=duckdb or os.environ.get("LISYNC_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH,
         dataset=_check_dataset(dataset or os.environ.get("LISYNC_DATASET") or DEFAULT_DATASET),
         pipeline_name=pipeline_name,
@@ -147,6 +151,10 @@ def finish(summary: RunSummary, summary_json: str | None, show: bool = True) -> 
 PipelinesArg = Annotated[list[str] | None, typer.Argument(
     help="Pipelines to run (the spec's main table names); all available ones when omitted.",
     show_default=False)]
+DestinationCredentialsOption = Annotated[str | None, typer.Option(
+    help="The destination's connection string, passed to dlt as is: a Postgres DSN, a Snowflake URL…; for "
+    "filesystem the folder or bucket URL (or env LISYNC_DESTINATION_CREDENTIALS; default: dlt's "
+    "DESTINATION__<NAME>__CREDENTIALS / .dlt/secrets.toml).", show_default=False)]
 
 
 @app.command()
@@ -162,6 +170,7 @@ def run(
     destination: Annotated[str | None, typer.Option(help="dlt destination: duckdb (default), postgres, "
                                                     "filesystem, bigquery, snowflake…")] = None,
     duckdb: Annotated[str | None, typer.Option("--duckdb", help=f"DuckDB file (default {DEFAULT_DUCKDB_PATH}).")] = None,
+    destination_credentials: DestinationCredentialsOption = None,
     dataset: Annotated[str | None, typer.Option(help=f"Dataset/schema name (default {DEFAULT_DATASET}).")] = None,
     api_base_url: Annotated[str | None, typer.Option(help="LinkedIn REST base URL (default LinkedIn's; point it "
                                                      "at `lisync sandbox` to try lisync offline).")] = None,
@@ -193,7 +202,8 @@ def run(
             organizations=organizations, destination=destination, duckdb=duckdb, dataset=dataset,
             api_base_url=api_base_url, api_version=api_version, access_token=access_token,
             pipeline_name=pipeline_name, pipelines_dir=pipelines_dir, period=period,
-            keep_metrics_history=keep_metrics_history, posts_replication=posts_replication)
+            keep_metrics_history=keep_metrics_history, posts_replication=posts_replication,
+            destination_credentials=destination_credentials)
         summary = runner.run(settings, show_progress=True)
     except LisyncError as exc:
         if summary_json:
@@ -290,6 +300,52 @@ def list_pipelines() -> None:
         mark = "" if pid in present else " (not in this version)"
         tables = ", ".join(t.name for t in p.tables)
         out.print(f"[bold]{pid}[/bold]{mark} — {p.replication}; tables: {tables}", highlight=False)
+
+
+@app.command()
+def docs(
+    fmt: Annotated[str, typer.Option("--format", help="markdown (GitHub renders the diagram) or "
+                                     "html.")] = "markdown",
+    output: Annotated[str | None, typer.Option(help="Write to this file instead of standard output.")] = None,
+    duckdb: Annotated[str | None, typer.Option("--duckdb", help="Also read the schema landed in this DuckDB "
+                                               "file, marking any drift from the contract.")] = None,
+    destination: Annotated[str | None, typer.Option(help="Also read the schema landed in this dlt "
+                                                    "destination (duckdb, postgres, filesystem…).")] = None,
+    destination_credentials: DestinationCredentialsOption = None,
+    dataset: Annotated[str | None, typer.Option(help="Dataset/schema to read (default "
+                                                f"{DEFAULT_DATASET}).")] = None,
+) -> None:
+    """Write the data dictionary: tables, columns, types, keys, replication, descriptions and an ER diagram.
+
+    Built from the table contract; with --duckdb or --destination also from the schema that landed there.
+
+    Example: lisync docs --output docs/data-dictionary.md, or
+    lisync docs --format html --duckdb linkedin.duckdb --output data-dictionary.html
+    """
+    from lisync import docs_gen
+
+    try:
+        if fmt not in docs_gen.DOC_FORMATS:
+            raise ConfigError(f"Invalid --format {fmt!r}: use markdown or html.")
+        live, source = None, None
+        if duckdb or destination:
+            settings = build_settings(
+                [], start_date=None, update_window_days=None, accounts=None, organizations=None,
+                destination=destination or "duckdb", duckdb=duckdb, dataset=dataset, api_base_url=None,
+                api_version=None, access_token=None, destination_credentials=destination_credentials)
+            live = docs_gen.load_live_schema(settings)
+            where = settings.destination
+            if where == "duckdb":
+                where = f"duckdb:{settings.duckdb_path}"
+            source = f"{where} (dataset {settings.dataset})"
+        text = docs_gen.render(docs_gen.build_dictionary(live, source), fmt)  # type: ignore[arg-type]
+    except LisyncError as exc:
+        raise fail(str(exc), exc.exit_code) from None
+    if output:
+        path = docs_gen.write_docs(text, output)
+        err.print(f"Wrote {path}", highlight=False)
+    else:
+        sys.stdout.write(text)
 
 
 def main() -> None:

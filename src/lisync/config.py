@@ -47,10 +47,14 @@ class RunSettings:
         start_date: "Read start date" for incremental pipelines; ``None`` uses each pipeline's default.
         update_window_days: Update window override; ``None`` uses each pipeline's default.
         destination: A dlt destination name (``duckdb``, ``postgres``, ``filesystem``, ``bigquery``…).
+        destination_credentials: The destination's connection string as dlt accepts it (a Postgres DSN,
+            a Snowflake URL…; for ``filesystem`` the bucket URL or local folder), or ``None`` to let dlt
+            resolve credentials from its env vars and secrets. Never shown in ``repr``.
         duckdb_path: DuckDB file when the destination is duckdb.
         dataset: Destination dataset/schema name.
         pipeline_name: dlt pipeline name (state and savepoints live under it).
         pipelines_dir: Where dlt keeps its working state (``None``: dlt's default).
+        today: The run's "today" (UTC); ``None`` means the real date. Tests pin it to the sandbox clock.
         extras: Per-pipeline options (period, keep_metrics_history, posts_replication, …).
     """
 
@@ -63,10 +67,12 @@ class RunSettings:
     start_date: dt.date | None = None
     update_window_days: int | None = None
     destination: str = "duckdb"
+    destination_credentials: str | None = field(default=None, repr=False)
     duckdb_path: str = DEFAULT_DUCKDB_PATH
     dataset: str = DEFAULT_DATASET
     pipeline_name: str | None = None
     pipelines_dir: str | None = None
+    today: dt.date | None = None
     extras: dict[str, Any] = field(default_factory=dict)
 
     def __repr__(self) -> str:

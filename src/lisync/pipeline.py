@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import dlt
+from dlt.common.configuration.exceptions import ConfigFieldMissingException, ConfigurationException
 from dlt.common.destination.reference import Destination
 from dlt.extract.resource import DltResource
 from dlt.extract.source import DltSource
@@ -42,6 +43,8 @@ FAMILIES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 SCHEMA_NAME = "linkedin"
 SCHEMA_NAMING = "lisync.naming"
+FILESYSTEM_DESTINATION_TYPE = "dlt.destinations.filesystem"
+FILESYSTEM_FILE_FORMAT = "parquet"  # columnar and typed: what a lake reader expects
 
 
 def available_pipelines() -> list[str]:
@@ -64,20 +67,46 @@ def family_of(pipeline: str) -> str:
 def make_destination(settings: RunSettings) -> Any:
     """Return the dlt destination for ``settings``: a DuckDB file, or any dlt destination by name.
 
-    Credentials for non-DuckDB destinations come from dlt's config (env vars, ``.dlt/secrets.toml``)
-    exactly as dlt documents them; lisync passes the choice through unchanged.
+    The destination name and ``destination_credentials`` go to dlt unchanged (a Postgres DSN, a Snowflake
+    URL, a service-account JSON…); without credentials dlt resolves them from its env vars and
+    ``.dlt/secrets.toml`` exactly as it documents. The one translation: a ``filesystem`` destination's
+    "credentials" are where the files go (a local folder or bucket URL), and it writes Parquet unless
+    ``NORMALIZE__LOADER_FILE_FORMAT`` says otherwise.
+
+    Raises:
+        ConfigError: For a DuckDB folder that does not exist, credentials given to duckdb, or a destination
+            dlt does not know or cannot import.
+
     """
     if settings.destination == "duckdb":
+        if settings.destination_credentials:
+            raise ConfigError("--destination-credentials does not apply to duckdb: pass the file with "
+                              "--duckdb PATH (or choose another --destination).")
         path = Path(settings.duckdb_path).expanduser()
         if path.parent and not path.parent.exists():
             raise ConfigError(f"Cannot write DuckDB file {path}: folder {path.parent} does not exist; create it "
                               "or pass another --duckdb path.")
         return dlt.destinations.duckdb(credentials=str(path))
+    secret = settings.destination_credentials
     try:
-        return Destination.from_reference(settings.destination)
+        factory = Destination.from_reference(settings.destination)
+        if factory.destination_type == FILESYSTEM_DESTINATION_TYPE:
+            kwargs: dict[str, Any] = {"preferred_loader_file_format": FILESYSTEM_FILE_FORMAT}
+            if secret:
+                kwargs["bucket_url"] = _bucket_url(secret)
+            return Destination.from_reference(settings.destination, **kwargs)
+        return Destination.from_reference(settings.destination, credentials=secret) if secret else factory
     except Exception as exc:  # dlt raises several types for unknown/uninstalled destinations
-        raise ConfigError(f"Unknown or unavailable destination {settings.destination!r}: {exc}. Use duckdb, "
-                          "postgres, filesystem or another dlt destination name.") from None
+        reason = str(exc).replace(secret, "***") if secret else str(exc)
+        raise ConfigError(f"Unknown or unavailable destination {settings.destination!r}: {reason}. Use "
+                          "duckdb, postgres, filesystem or another dlt destination name.") from None
+
+
+def _bucket_url(location: str) -> str:
+    """Return a filesystem bucket URL: URLs unchanged, a local folder as an absolute path."""
+    if "://" in location:
+        return location
+    return str(Path(location).expanduser().resolve())
 
 
 def make_pipeline(settings: RunSettings) -> dlt.Pipeline:
@@ -85,13 +114,35 @@ def make_pipeline(settings: RunSettings) -> dlt.Pipeline:
     kwargs: dict[str, Any] = {}
     if settings.pipelines_dir:
         kwargs["pipelines_dir"] = settings.pipelines_dir
-    return dlt.pipeline(
+    pipeline = dlt.pipeline(
         pipeline_name=settings.effective_pipeline_name,
         destination=make_destination(settings),
         dataset_name=settings.dataset,
         progress="log" if log.isEnabledFor(logging.DEBUG) else None,
         **kwargs,
     )
+    check_destination_config(pipeline, settings)
+    return pipeline
+
+
+def check_destination_config(pipeline: dlt.Pipeline, settings: RunSettings) -> None:
+    """Resolve the destination's configuration now, so missing credentials fail before anything is extracted.
+
+    Raises:
+        ConfigError: When dlt cannot find or parse the destination's credentials (the secret is never shown).
+
+    """
+    try:
+        pipeline.destination_client()
+    except (ConfigurationException, ConfigFieldMissingException) as exc:
+        secret = settings.destination_credentials
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if secret:
+            detail = detail.replace(secret, "***")
+        env = f"DESTINATION__{settings.destination.upper()}__CREDENTIALS"
+        raise ConfigError(f"Destination {settings.destination!r} is not configured ({detail.rstrip('.')}): "
+                          f"pass --destination-credentials, set LISYNC_DESTINATION_CREDENTIALS or {env}, or "
+                          f"add [destination.{settings.destination}] to .dlt/secrets.toml.") from None
 
 
 def new_schema() -> dlt.Schema:
@@ -135,17 +186,22 @@ def _root_error(exc: BaseException) -> BaseException:
 
 
 def count_rows(pipeline: dlt.Pipeline, tables: list[str]) -> dict[str, int]:
-    """Return rows per table in the destination (tables that do not exist yet count 0)."""
+    """Return rows per table in the destination (tables that do not exist yet count 0).
+
+    Falls back to the rows this run normalized when the destination cannot be queried.
+    """
     counts: dict[str, int] = {}
     try:
-        dataset = pipeline.dataset()
         existing = set(pipeline.default_schema.data_table_names()) if pipeline.default_schema_name else set()
-        for table in tables:
-            if table not in existing:
-                counts[table] = 0
-                continue
-            counts[table] = int(dataset[table].count().fetchone()[0])
-    except Exception as exc:  # the destination may not support reading back (e.g. some filesystems)
+        with pipeline.sql_client() as client:
+            for table in tables:
+                if table not in existing:
+                    counts[table] = 0
+                    continue
+                qualified = client.make_qualified_table_name(table)
+                with client.execute_query(f"SELECT COUNT(*) FROM {qualified}") as cursor:
+                    counts[table] = int(cursor.fetchone()[0])
+    except Exception as exc:  # the destination may not support reading back
         log.debug("Could not count destination rows: %s", exc)
         trace = pipeline.last_trace
         info = trace.last_normalize_info if trace else None
@@ -194,6 +250,8 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
         with progress:
             client = make_client(settings, token_provider, stats)
             ctx = RunContext(settings=settings, client=client, summary=summary)
+            if settings.today is not None:
+                ctx.today = settings.today
             progress.stage("discovering accounts and organizations")
             source = build_source(ctx)
             pipeline = make_pipeline(settings)

@@ -29,6 +29,7 @@ class RunSummary:
         error: The one-line error for a failed run.
         notes: Things the user should know (skipped entities, forbidden media, warnings), each once.
         destination: Where the data went (no credentials).
+        details: Per-family diagnostics (e.g. the analytics planner's requests, rows and density).
     """
 
     pipelines: list[str]
@@ -39,6 +40,7 @@ class RunSummary:
     error: str | None = None
     notes: list[str] = field(default_factory=list)
     destination: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
 
     def add_note(self, note: str) -> None:
         """Record ``note`` once."""
@@ -55,6 +57,7 @@ class RunSummary:
             "pipelines": self.pipelines,
             "destination": self.destination,
             "notes": self.notes,
+            "details": self.details,
         }
         if self.error:
             out["error"] = self.error

@@ -12,9 +12,9 @@ import pytest
 
 from lisync.linkedin import credentials as credentials_module
 from lisync.linkedin.credentials import (
+    Credentials,
     CredentialStore,
     CredentialStoreError,
-    Credentials,
     default_credentials_path,
     expiry_warnings,
     redact,
@@ -29,7 +29,8 @@ SECRET = "client-secret-value-xyz"
 def make(**changes: object) -> Credentials:
     base = Credentials(access_token=ACCESS, access_token_expires_at=NOW + dt.timedelta(days=60),
                        refresh_token=REFRESH, refresh_token_expires_at=NOW + dt.timedelta(days=365),
-                       scopes=frozenset({"r_ads", "r_ads_reporting"}), client_id="app-id", client_secret=SECRET,
+                       scopes=frozenset({"r_ads", "r_ads_reporting"}), client_id="app-id",
+                       client_secret=SECRET,
                        auth_base_url="http://127.0.0.1:1/oauth/v2", obtained_at=NOW, member="urn:li:person:1")
     return base.with_tokens(**changes)
 
@@ -66,8 +67,8 @@ def test_load_tightens_a_file_others_can_read(tmp_path: Path) -> None:
     assert mode(store.path) == 0o600
 
 
-def test_crash_mid_write_keeps_the_previous_file_and_leaves_no_temp(tmp_path: Path,
-                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_crash_mid_write_keeps_the_previous_file_and_leaves_no_temp(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = CredentialStore(tmp_path / "credentials.json")
     store.save(make())
     before = store.path.read_bytes()

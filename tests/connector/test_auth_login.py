@@ -192,7 +192,8 @@ def test_cancelled_consent_raises_authorization_denied(sandbox: SandboxServer, a
         requests.get(approve_in_browser(url, approve=False), timeout=10)
 
     with pytest.raises(AuthorizationDenied) as denied:
-        login(CLIENT_ID, CLIENT_SECRET, set_scopes, auth_base_url=auth_base, port=0, browser=browser_that_cancels)
+        login(CLIENT_ID, CLIENT_SECRET, set_scopes, auth_base_url=auth_base, port=0,
+              browser=browser_that_cancels)
     assert denied.value.error == "user_cancelled_authorize"
 
 
@@ -255,7 +256,8 @@ def test_status_lists_expiry_and_pipelines_the_scopes_cannot_run() -> None:
     now = dt.datetime(2026, 11, 15, tzinfo=dt.UTC)
     credentials = Credentials(access_token="t", access_token_expires_at=now + dt.timedelta(days=2),
                               refresh_token="r", refresh_token_expires_at=now + dt.timedelta(days=20),
-                              scopes=frozenset({"r_ads", "r_ads_reporting"}), client_id="app", client_secret="s",
+                              scopes=frozenset({"r_ads", "r_ads_reporting"}), client_id="app",
+                              client_secret="s",
                               auth_base_url="https://www.linkedin.com/oauth/v2")
     status = auth_status(credentials, now)
     lines = status.lines()

@@ -103,3 +103,10 @@ def test_encoded_values_have_balanced_structure_and_no_raw_reserved_chars(value:
         assert depth >= 0
     assert depth == 0
     assert " " not in encoded and "'" not in encoded
+
+
+def test_raw_values_keep_literal_commas_for_analytics_fields() -> None:
+    from lisync.linkedin.restli import RawValue
+
+    assert encode_query({"fields": RawValue("impressions,clicks,pivotValues,dateRange")}) == (
+        "fields=impressions,clicks,pivotValues,dateRange")

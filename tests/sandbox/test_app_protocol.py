@@ -273,3 +273,43 @@ def test_shared_fixtures_reach_the_session_sandbox(api_get, li_headers) -> None:
     assert api_get("/adAccounts?q=search").status_code == 200
     assert api_get("/adAccounts?q=search", token=None).status_code == 401
     assert li_headers(version="202601")["LinkedIn-Version"] == "202601"
+
+
+@pytest.fixture
+def echo_route():
+    """Register a temporary non-versioned route (GET and POST) and remove it afterwards."""
+    from lisync.sandbox import core
+
+    def echo(req: core.SandboxRequest) -> core.SandboxResponse:
+        return core.SandboxResponse(
+            {
+                "method": req.method,
+                "query": req.query,
+                "body": req.body.decode(),
+                "grant": req.grant is not None,
+                "version": req.version,
+            }
+        )
+
+    before = list(core.ROUTES)
+    core.route("GET", "/oauth/v2/echoTest", resource="echo", versioned=False)(echo)
+    core.route("POST", "/oauth/v2/echoTest", resource="echo", versioned=False)(echo)
+    yield
+    core.ROUTES[:] = before
+
+
+def test_non_versioned_routes_skip_token_and_version_checks(sandbox, echo_route) -> None:
+    got = requests.get(f"{sandbox.base_url}/oauth/v2/echoTest?response_type=code&state=x", timeout=10)
+    assert got.status_code == 200
+    assert got.json() == {
+        "method": "GET",
+        "query": {"response_type": "code", "state": "x"},
+        "body": "",
+        "grant": False,
+        "version": None,
+    }
+    posted = requests.post(
+        f"{sandbox.base_url}/oauth/v2/echoTest", data={"grant_type": "authorization_code"}, timeout=10
+    )
+    assert posted.json()["body"] == "grant_type=authorization_code"
+    assert requests.get(f"{sandbox.base_url}/oauth/v2/unknown", timeout=10).status_code == 404

@@ -1,4 +1,4 @@
-"""The sandbox's OAuth server over real loopback HTTP: consent, code and refresh grants, introspection, revocation."""
+"""The sandbox OAuth server over loopback HTTP: consent, code and refresh grants, introspection, revoke."""
 
 from __future__ import annotations
 
@@ -79,7 +79,8 @@ def refresh(base: str, refresh_token: str) -> requests.Response:
 
 def api(base: str, token: str, path: str = "/adAccounts?q=search") -> requests.Response:
     return requests.get(f"{base}/rest{path}", timeout=10, headers={
-        "Authorization": f"Bearer {token}", "LinkedIn-Version": VERSION, "X-Restli-Protocol-Version": "2.0.0"})
+        "Authorization": f"Bearer {token}", "LinkedIn-Version": VERSION,
+        "X-Restli-Protocol-Version": "2.0.0"})
 
 
 def introspect(base: str, token: str, client_id: str = DEFAULT_CLIENT_ID,
@@ -141,14 +142,16 @@ def test_unknown_client_and_unregistered_redirect_get_an_error_page(oauth_sandbo
 def test_scope_the_app_lacks_is_refused_like_linkedin(oauth_sandbox: SandboxServer) -> None:
     params = redirect_params(authorize(oauth_sandbox.base_url, scopes="r_ads r_emailaddress"))
     assert params["error"] == "unauthorized_scope_error"
-    assert params["error_description"] == "Scope &quot;r_emailaddress&quot; is not authorized for your application"
+    assert params["error_description"] == (
+        "Scope &quot;r_emailaddress&quot; is not authorized for your application")
     assert params["state"] == "csrf-1"
 
 
 def test_member_who_already_approved_is_redirected_without_consent(oauth_sandbox: SandboxServer) -> None:
     base = oauth_sandbox.base_url
     login(base, scopes="r_ads r_ads_reporting")
-    again = requests.get(f"{base}/oauth/v2/authorization", params=authorize_params(scopes="r_ads", state="s2"),
+    again = requests.get(f"{base}/oauth/v2/authorization",
+                         params=authorize_params(scopes="r_ads", state="s2"),
                          allow_redirects=False, timeout=10)
     assert again.status_code == 302
     assert redirect_params(again)["state"] == "s2"
@@ -182,8 +185,9 @@ def test_code_is_single_use(oauth_sandbox: SandboxServer) -> None:
     assert exchange(base, code).status_code == 200
     reused = exchange(base, code)
     assert reused.status_code == 401
-    assert reused.json() == {"error": "invalid_request",
-                             "error_description": "Unable to retrieve access token: authorization code not found"}
+    assert reused.json() == {
+        "error": "invalid_request",
+        "error_description": "Unable to retrieve access token: authorization code not found"}
 
 
 def test_code_needs_the_same_redirect_uri_and_client(oauth_sandbox: SandboxServer) -> None:
@@ -317,7 +321,8 @@ def test_revoke_endpoint_kills_one_access_token(oauth_sandbox: SandboxServer) ->
     base = oauth_sandbox.base_url
     body = login(base)
     revoked = requests.post(f"{base}/oauth/v2/revoke", timeout=10, data={
-        "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET, "token": body["access_token"]})
+        "client_id": DEFAULT_CLIENT_ID, "client_secret": DEFAULT_CLIENT_SECRET,
+        "token": body["access_token"]})
     assert revoked.status_code == 200
     answer = api(base, body["access_token"])
     assert answer.status_code == 401 and answer.json()["code"] == "REVOKED_ACCESS_TOKEN"

@@ -17,12 +17,15 @@ search leaves some out. Docs: https://learn.microsoft.com/en-us/linkedin/marketi
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import dlt
 from dlt.extract.resource import DltResource
 
 from lisync.linkedin.client import LinkedInClient
+
+if TYPE_CHECKING:
+    from lisync.linkedin.catalog import AccountCatalog
 from lisync.linkedin.hints import with_spec
 from lisync.linkedin.restli import restli_list, restli_record, urn
 from lisync.linkedin.shape_ads import (
@@ -86,22 +89,15 @@ def list_conversions(client: LinkedInClient, account_id: str) -> Iterator[list[d
     yield from client.paginate_offset("conversions", params, CONVERSION_PAGE_SIZE)
 
 
-def client_pages(pages: Iterator[list[dict[str, Any]]]) -> Iterator[list[dict[str, Any]]]:
-    """Pass through non-empty pages (dlt treats each yielded list as one batch of items)."""
-    for page in pages:
-        if page:
-            yield page
-
-
-def ads_resources(client: LinkedInClient, visible_accounts: list[dict[str, Any]],
-                 selected_accounts: list[dict[str, Any]]) -> list[DltResource]:
+def ads_resources(catalog: AccountCatalog, visible_accounts: list[dict[str, Any]],
+                  selected_accounts: list[dict[str, Any]]) -> list[DltResource]:
     """The ads entity tables.
 
     ``ad_accounts`` has no *Accounts* parameter in the spec, so it lists every account the token can
     see; the other tables cover the selected accounts only.
 
     Args:
-        client: The LinkedIn client.
+        catalog: Per-account entity listings, shared with the performance pipelines.
         visible_accounts: Every ad account element the token can see (already fetched).
         selected_accounts: The accounts the *Accounts* filter selects.
 
@@ -119,22 +115,24 @@ def ads_resources(client: LinkedInClient, visible_accounts: list[dict[str, Any]]
     @dlt.resource(name="campaign_group_metadata")
     def campaign_group_metadata() -> Iterator[dict[str, Any]]:
         for account_id in account_ids:
-            yield [shape_campaign_group(e) for e in list_campaign_groups(client, account_id)]
+            yield [shape_campaign_group(e) for e in catalog.campaign_groups(account_id)]
 
     @dlt.resource(name="campaign_metadata")
     def campaign_metadata() -> Iterator[dict[str, Any]]:
         for account_id in account_ids:
-            yield [shape_campaign(e) for e in list_campaigns(client, account_id)]
+            yield [shape_campaign(e) for e in catalog.campaigns(account_id)]
 
     @dlt.resource(name="creative_metadata")
     def creative_metadata() -> Iterator[dict[str, Any]]:
         for account_id in account_ids:
-            yield [shape_creative(e) for e in list_creatives(client, account_id)]
+            yield [shape_creative(e) for e in catalog.creatives(account_id)]
 
     @dlt.resource(name="conversion_elements", selected=False)
     def conversion_elements() -> Iterator[list[dict[str, Any]]]:
         for account_id in account_ids:
-            yield from client_pages(list_conversions(client, account_id))
+            conversions = catalog.conversions(account_id)
+            if conversions:
+                yield conversions
 
     @dlt.transformer(name="conversion_details")
     def conversion_details(elements: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:

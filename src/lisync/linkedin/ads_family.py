@@ -8,6 +8,7 @@ from lisync import spec
 from lisync.context import RunContext
 from lisync.linkedin.accounts import discover_accounts, select_accounts
 from lisync.linkedin.ads import ads_resources
+from lisync.linkedin.catalog import AccountCatalog
 
 
 def ensure_accounts(ctx: RunContext) -> None:
@@ -23,4 +24,13 @@ def build_resources(ctx: RunContext, pipelines: list[str]) -> list[DltResource]:
     """Return the ads entity resources for ``pipelines``."""
     ensure_accounts(ctx)
     wanted = {t.name for p in pipelines for t in spec.load_spec()[p].tables}
-    return [r for r in ads_resources(ctx.client, ctx.visible_accounts, ctx.selected_accounts) if r.name in wanted]
+    resources = ads_resources(account_catalog(ctx), ctx.visible_accounts, ctx.selected_accounts)
+    return [r for r in resources if r.name in wanted]
+
+
+def account_catalog(ctx: RunContext) -> AccountCatalog:
+    """Return the run's shared per-account entity catalog."""
+    catalog = ctx.cache.get("account_catalog")
+    if catalog is None:
+        catalog = ctx.cache["account_catalog"] = AccountCatalog(ctx.client)
+    return catalog

@@ -189,6 +189,9 @@ def login(client_id: str, client_secret: str, scopes: Iterable[str], *,
     """
     state = new_state()
     scope_list = list(scopes)
+    if paste_url is not None and not port:
+        raise ValueError("Headless login needs a fixed --port: it is part of the redirect URL registered on "
+                         "the LinkedIn app.")
     if paste_url is not None:
         redirect_uri = f"http://{DEFAULT_CALLBACK_HOST}:{port}{callback_path}"
         url = build_authorization_url(auth_base_url, client_id, redirect_uri, scope_list, state)

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 __all__ = [
+    "RawValue",
     "RestliRecord",
     "date_range",
     "encode_query",
@@ -30,6 +31,10 @@ __all__ = [
 # Query strings longer than this are tunneled (POST + X-HTTP-Method-Override: GET); LinkedIn answers 414
 # past 4 KB.
 MAX_QUERY_LENGTH = 4000
+
+
+class RawValue(str):
+    """Text sent exactly as given (e.g. adAnalytics ``fields=a,b``, whose commas must stay literal)."""
 
 
 class RestliRecord(dict[str, Any]):
@@ -67,6 +72,8 @@ def encode_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, RawValue):
         return str(value)
     if isinstance(value, str):
         return quote(value, safe="")

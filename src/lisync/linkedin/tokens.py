@@ -66,6 +66,7 @@ class RefreshingTokenProvider:
         self._lock = threading.RLock()
         self._refreshed_from: set[str] = set()
         self._proactive_failed_for: str | None = None
+        self._refusal: ReauthorizationRequired | None = None
         self.refresh_count = 0
 
     def __repr__(self) -> str:
@@ -88,20 +89,25 @@ class RefreshingTokenProvider:
         """
         with self._lock:
             current = self._credentials
-            if not self._due(current) or current.access_token == self._proactive_failed_for:
+            if not self._due(current):
                 return current.access_token
-            if not current.can_refresh:
+            usable = bool(current.access_token) and not self._expired(current)
+            if self._refusal is not None and not usable:
+                raise self._refusal
+            if not current.can_refresh or self._refusal is not None or (
+                    usable and current.access_token == self._proactive_failed_for):
                 if not current.access_token:
                     raise NotLoggedIn("No LinkedIn access token: run `lisync auth login`.")
                 return current.access_token
-            usable = bool(current.access_token) and not self._expired(current)
             try:
                 if not self._adopt_from_store():
                     self._refresh()
             except AuthError as exc:
+                if isinstance(exc, ReauthorizationRequired):
+                    self._refusal = exc
                 if not usable:
                     raise
-                # The old token still works for a while; the 401 path will try again when it stops.
+                # The old token still works for a while; a 401 will say when it stops.
                 log.warning("Could not refresh the LinkedIn access token ahead of expiry: %s", exc)
                 self._proactive_failed_for = current.access_token
             return self._credentials.access_token
@@ -171,8 +177,9 @@ class RefreshingTokenProvider:
         old = self._credentials
         try:
             new = refresh_access_token(old, session=self._session, now=self._clock())
-        except ReauthorizationRequired:
+        except ReauthorizationRequired as exc:
             self._refreshed_from.add(old.access_token)
+            self._refusal = exc
             raise
         self._refreshed_from.add(old.access_token)
         if self._store is not None:

@@ -7,9 +7,10 @@ serving window are skipped without hashing.
 
 Consistency rules the model keeps (and its tests check):
 
-* activity only while the creative can serve: campaign, group, account and creative not DRAFT, review
-  APPROVED, between ``runSchedule.start`` (and the creative's ``createdAt``) and the run end, or the
-  ``lastModified`` day of a campaign/creative/account that was stopped; many creative-days inside that
+* activity only while the creative can serve: campaign, group, account and creative not DRAFT, creative
+  reviewed and not REJECTED, from ``runSchedule.start`` (and no earlier than the creative's ``createdAt``:
+  no spend before creation) to the run end, or to the last-modified day of a stopped campaign, account or
+  creative (a creative back under review stopped at its last edit); many creative-days inside that
   window still have no activity at all, and LinkedIn omits those rows;
 * clicks ≤ impressions, landingPageClicks + companyPageClicks ≤ clicks, video and document quartiles
   monotone (starts ≥ firstQuartile ≥ midpoint ≥ thirdQuartile ≥ completions), every ``viral*`` ≤ its base,
@@ -132,10 +133,14 @@ _SERVING_STATUSES = frozenset({"ACTIVE"})
 _NEVER_SERVED = frozenset({"DRAFT"})
 
 
+_UNPACK_16 = struct.Struct(">16I").unpack
+_TO_UNIT = 1 / 4294967296.0
+
+
 def _uniforms(*parts: object) -> tuple[float, ...]:
     """Return 16 deterministic floats in [0, 1) from one hash of ``parts``."""
     digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=64).digest()
-    return tuple(v / 4294967296.0 for v in struct.unpack(">16I", digest))
+    return tuple(v * _TO_UNIT for v in _UNPACK_16(digest))
 
 
 def _urn_id(urn: str) -> int:
@@ -295,6 +300,8 @@ class AnalyticsModel:
         self.metric_value_window_seconds = METRIC_VALUE_WINDOW_SECONDS
         self.throttle = MetricValueThrottle(self)
         self._profiles: dict[str, CreativeProfile] = {}
+        self._hashers: dict[str, Any] = {}
+        self._last_daily: tuple[Any, tuple[float, ...]] = (None, ())
         self._index: dict[str, dict[int, list[str]]] | None = None
         self._rules_by_campaign: dict[int, list[dict[str, Any]]] | None = None
 
@@ -465,9 +472,24 @@ class AnalyticsModel:
 
     # --------------------------------------------------------------------------------------- daily values
 
+    def _daily(self, profile: CreativeProfile, day: dt.date, salt: str) -> tuple[float, ...]:
+        """Return 16 floats in [0, 1) for ``(seed, creative, salt, day)``; the last digest is memoised."""
+        key = (profile.urn, salt, day)
+        if self._last_daily[0] == key:
+            return self._last_daily[1]
+        hasher = self._hashers.get(profile.urn)
+        if hasher is None:
+            hasher = self._hashers[profile.urn] = hashlib.blake2b(
+                f"{self.seed}\x1f{profile.urn}\x1f".encode(), digest_size=64)
+        h = hasher.copy()
+        h.update(f"{salt}\x1f{day.toordinal()}".encode())
+        values = tuple(v * _TO_UNIT for v in _UNPACK_16(h.digest()))
+        self._last_daily = (key, values)
+        return values
+
     def final_day(self, profile: CreativeProfile, day: dt.date) -> TMetrics | None:
         """Return a creative-day's settled non-conversion counts (no money), or ``None`` without activity."""
-        u = _uniforms(self.seed, "day", profile.urn, day.toordinal())
+        u = self._daily(profile, day, "day")
         if u[0] >= profile.p_active:
             return None
         weekday = 0.6 if day.weekday() >= 5 else 1.0
@@ -550,7 +572,7 @@ class AnalyticsModel:
             share = social if name in SOCIAL_METRICS else qualified if name == "qualifiedLeads" else delivery
             out[name] = int(value * share)
         if profile.kind not in ("text", "message", "conversation"):
-            viral = profile.viral * (0.5 + _uniforms(self.seed, "viral", profile.urn, day.toordinal())[0])
+            viral = profile.viral * (0.5 + self._daily(profile, day, "extra")[3])
             for base in VIRAL_BASES:
                 if base in final and base != "totalEngagements":
                     # Viral activity comes from reshares, so it trails like social engagement.
@@ -575,7 +597,7 @@ class AnalyticsModel:
                                        ("Registrations", profile.events)) if on]
         if not kinds:
             return
-        u = _uniforms(self.seed, "native", profile.urn, day.toordinal())
+        u = self._daily(profile, day, "extra")  # indexes 0-2, 4-6, 8-10 and 12-14
         click_share = arrival_share(age, NATIVE_CLICK_WINDOW_DAYS)
         view_share = arrival_share(age, NATIVE_VIEW_WINDOW_DAYS)
         for i, base in enumerate(kinds):
@@ -595,7 +617,7 @@ class AnalyticsModel:
         driver = {"CPC": out.get("clicks", 0), "CPV": out.get("videoViews", 0)}.get(
             profile.cost_type, out.get("impressions", 0))
         per_unit = profile.unit_price / (1000 if profile.cost_type == "CPM" else 1)
-        noise = 0.9 + 0.2 * _uniforms(self.seed, "price", profile.urn, day.toordinal())[0]
+        noise = 0.9 + 0.2 * self._daily(profile, day, "extra")[7]
         return round(driver * per_unit * noise * 1_000_000)
 
     def rule_conversions(self, profile: CreativeProfile, day: dt.date, final: TMetrics,
@@ -605,7 +627,7 @@ class AnalyticsModel:
         for rule in profile.rules:
             if day < rule.first_day or (rule.last_day is not None and day > rule.last_day):
                 continue
-            u = _uniforms(self.seed, "conv", profile.urn, rule.conversion_id, day.toordinal())
+            u = self._daily(profile, day, f"conv{rule.conversion_id}")
             post_click = int(final.get("clicks", 0) * rule.post_click_rate * (0.4 + 1.2 * u[0])
                              * arrival_share(age, rule.click_window))
             post_view = int(final["impressions"] * rule.post_view_rate * (0.4 + 1.2 * u[1])
@@ -717,10 +739,20 @@ class AnalyticsModel:
                 day += dt.timedelta(days=1)
         return list(rows.values())
 
-    def restatement_days(self) -> dict[str, int]:
-        """Return, per metric family, how many most recent days (today included) can still change."""
+    def restatement_days(self, account_id: int | None = None) -> dict[str, int]:
+        """Return, per metric family, how many most recent days (today included) can still change.
+
+        Args:
+            account_id: Limit the conversion windows to this account's rules (default: every rule).
+
+        Returns:
+            ``{"delivery", "social", "qualifiedLeads", "nativeConversions", "conversions"}`` in days.
+
+        """
+        rules = [r for r in self._all("conversions")
+                 if account_id is None or _urn_id(r["account"]) == account_id]
         windows = [max(int(r.get("postClickAttributionWindowSize", 30)),
-                       int(r.get("viewThroughAttributionWindowSize", 7))) for r in self._all("conversions")]
+                       int(r.get("viewThroughAttributionWindowSize", 7))) for r in rules]
         return {"delivery": DELIVERY_SETTLE_DAYS, "social": SOCIAL_SETTLE_DAYS,
                 "qualifiedLeads": QUALIFIED_LEAD_SETTLE_DAYS, "nativeConversions": NATIVE_CLICK_WINDOW_DAYS,
                 "conversions": max(windows, default=NATIVE_CLICK_WINDOW_DAYS)}

@@ -389,7 +389,17 @@ def authorization_decision(request: SandboxRequest) -> SandboxResponse:
 
 
 def _default_member(world: Any) -> str:
-    return str(getattr(world, "member_urn", None) or DEFAULT_MEMBER_URN)
+    grant = getattr(world, "default_grant", None)
+    return grant.member_urn if isinstance(grant, TokenGrant) else DEFAULT_MEMBER_URN
+
+
+def _member_grant(world: Any, member_urn: str) -> TokenGrant:
+    # The default member's roles (visible accounts, administered pages, media access) come from the
+    # world's default grant; the OAuth token only narrows the scopes and adds an expiry.
+    grant = getattr(world, "default_grant", None)
+    if isinstance(grant, TokenGrant) and grant.member_urn == member_urn:
+        return grant
+    return TokenGrant(member_urn=member_urn)
 
 
 # ---------------------------------------------------------------------------------------------- tokens
@@ -459,8 +469,8 @@ def _token_response(world: Any, state: OAuthState, client: OAuthClient, member_u
         # LinkedIn: near the end of the refresh token's year both tokens expire together.
         expires_at = min(expires_at, refresh_expires_at)
     token = state.new_secret("access", 500)
-    _tokens(world)[token] = TokenGrant(member_urn=member_urn, scopes=scopes, expires_at_ms=expires_at,
-                                       client_id=client.client_id)
+    _tokens(world)[token] = replace(_member_grant(world, member_urn), scopes=scopes, expires_at_ms=expires_at,
+                                    client_id=client.client_id, revoked=False)
     state.issued[token] = _IssuedToken(client.client_id, member_urn, authorized_at_ms, now, refresh_token)
     body: dict[str, Any] = {"access_token": token, "expires_in": (expires_at - now) // 1000}
     if refresh_token is not None and refresh_expires_at is not None:

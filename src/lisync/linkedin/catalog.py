@@ -1,0 +1,60 @@
+"""Per-account entity listings, fetched once per run and shared by every pipeline that needs them.
+
+The ads entity tables and the performance tables both need an account's campaign groups, campaigns,
+creatives and conversion rules (the performance rows carry their names and parents). Listing them once
+and sharing the result keeps a combined run at one listing per account and entity kind.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from lisync.linkedin import ads
+from lisync.linkedin.client import LinkedInClient
+
+TEntity = dict[str, Any]
+
+
+class AccountCatalog:
+    """Lazily lists and caches one run's per-account entities (thread-safe).
+
+    Args:
+        client: The LinkedIn client.
+    """
+
+    def __init__(self, client: LinkedInClient) -> None:
+        self.client = client
+        self._cache: dict[tuple[str, str], list[TEntity]] = {}
+        self._locks: dict[tuple[str, str], threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def _listing(self, kind: str, account_id: str, fetch: Callable[[], Iterator[TEntity]]) -> list[TEntity]:
+        key = (kind, account_id)
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._cache:
+                seen: dict[Any, TEntity] = {}
+                for element in fetch():
+                    seen.setdefault(element.get("id"), element)  # pages may repeat an element
+                self._cache[key] = list(seen.values())
+            return self._cache[key]
+
+    def campaign_groups(self, account_id: str) -> list[TEntity]:
+        """Every campaign group of ``account_id`` (all statuses)."""
+        return self._listing("groups", account_id, lambda: ads.list_campaign_groups(self.client, account_id))
+
+    def campaigns(self, account_id: str) -> list[TEntity]:
+        """Every campaign of ``account_id`` (all statuses)."""
+        return self._listing("campaigns", account_id, lambda: ads.list_campaigns(self.client, account_id))
+
+    def creatives(self, account_id: str) -> list[TEntity]:
+        """Every creative of ``account_id`` (all intended statuses)."""
+        return self._listing("creatives", account_id, lambda: ads.list_creatives(self.client, account_id))
+
+    def conversions(self, account_id: str) -> list[TEntity]:
+        """Every conversion rule of ``account_id``."""
+        return self._listing("conversions", account_id,
+                             lambda: (e for page in ads.list_conversions(self.client, account_id) for e in page))

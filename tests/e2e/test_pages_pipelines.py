@@ -1,0 +1,122 @@
+"""End to end: organization_pages against the sandbox over loopback HTTP (windows, periods, filter)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+from tests.e2e.conftest import TODAY, Runner
+
+import lisync.pipeline as lisync_pipeline
+from lisync.context import RunContext
+from lisync.errors import SelectionError
+from lisync.linkedin.page_statistics import earliest_start
+from lisync.sandbox.server import SandboxConfig, SandboxServer
+
+PAGE_FINDERS = ("organizationPageStatistics?q=organization",
+                "organizationalEntityFollowerStatistics?q=organizationalEntity",
+                "organizationalEntityShareStatistics?q=organizationalEntity")
+
+
+@pytest.fixture
+def e2e_sandbox() -> Iterator[SandboxServer]:
+    """A fresh small sandbox per test: these tests move its clock."""
+    with SandboxServer(SandboxConfig(port=0, seed=7, scale="small", today=TODAY)) as server:
+        yield server
+
+
+@pytest.fixture(autouse=True)
+def run_day_is_the_sandbox_day(runner: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """lisync's "today" is UTC now; against the sandbox it must be the sandbox's (movable) today."""
+    clock = runner.sandbox.world.clock
+
+    def context(**kwargs: Any) -> RunContext:
+        return RunContext(today=clock.today, **kwargs)
+
+    monkeypatch.setattr(lisync_pipeline, "RunContext", context)
+
+
+def advance_clock(runner: Runner, days: int) -> None:
+    """Move the sandbox's today through its admin API."""
+    response = httpx.post(f"{runner.sandbox.base_url}/_sandbox/clock", json={"advance_days": days})
+    response.raise_for_status()
+
+
+def company_pages(runner: Runner) -> list[Any]:
+    organic = runner.sandbox.world.organic
+    administered = organic.administered_ids(None)
+    return [o for o in organic.organizations if o.id in administered and o.primary_type != "BRAND"]
+
+
+def test_pages_land_for_every_company_page_with_one_call_per_finder(runner: Runner) -> None:
+    summary = runner.run("organization_pages")
+    assert summary.status == "ok", summary.error
+    runner.assert_matches_spec("organization_pages")
+    pages = company_pages(runner)
+    assert len(pages) >= 2
+    days = (TODAY - dt.timedelta(days=2) - earliest_start(TODAY)).days
+    assert summary.tables["organization_pages"] == len(pages) * days
+    per_org = runner.query("select organization_urn, organization_name, count(*), min(metric_date), "
+                           "max(metric_date) from {ds}.organization_pages group by 1, 2 order by 1")
+    assert [(r[0], r[1]) for r in per_org] == [(o.urn, o.name) for o in pages]
+    assert all(r[2] == days and r[3] == earliest_start(TODAY) and r[4] == TODAY - dt.timedelta(days=3)
+               for r in per_org)
+    # every statistics family is present, and LinkedIn's negative organic values survive
+    assert runner.scalar("select count(*) from {ds}.organization_pages where allpageviews is null or "
+                         "organicfollowergain is null or impressioncount is null") == 0
+    assert runner.scalar("select count(*) from {ds}.organization_pages where organicfollowergain < 0") > 0
+    assert runner.scalar("select sum(desktopcustombuttonclickcounts) from {ds}.organization_pages") > 0
+    by_endpoint = summary.requests["by_endpoint"]
+    assert all(by_endpoint[f] == len(pages) for f in PAGE_FINDERS)
+    assert by_endpoint["organizationAcls?q=roleAssignee"] == 1 and by_endpoint["organizations"] == 1
+    assert any("showcase" in note for note in summary.notes)
+
+
+def test_rerun_changes_nothing_and_a_moved_clock_adds_only_the_new_days(runner: Runner) -> None:
+    assert runner.run("organization_pages").status == "ok"
+    first = runner.snapshot("organization_pages")
+    again = runner.run("organization_pages")
+    assert runner.snapshot("organization_pages") == first
+    assert all(again.requests["by_endpoint"][f] == len(company_pages(runner)) for f in PAGE_FINDERS)
+    advance_clock(runner, 3)
+    moved = runner.run("organization_pages")
+    assert moved.status == "ok", moved.error
+    assert all(moved.requests["by_endpoint"][f] == len(company_pages(runner)) for f in PAGE_FINDERS)
+    later = runner.snapshot("organization_pages")
+    assert len(later) == len(first) + 3 * len(company_pages(runner))
+    # the rolling year moved too: rows before the new floor stay, every loaded day keeps its values
+    assert set(first) <= set(later)
+    # three days later the last whole day is again today − 3 days
+    assert runner.scalar("select max(metric_date) from {ds}.organization_pages") == TODAY
+
+
+@pytest.mark.parametrize(("period", "weekday_or_day"), [("week", "isodow"), ("month", "day")])
+def test_week_and_month_periods_are_whole_and_aligned(runner: Runner, period: str,
+                                                      weekday_or_day: str) -> None:
+    summary = runner.run("organization_pages", extras={"period": period})
+    assert summary.status == "ok", summary.error
+    runner.assert_matches_spec("organization_pages")
+    starts = {r[0] for r in runner.query(f"select distinct extract({weekday_or_day} from metric_date) "
+                                         "from {ds}.organization_pages")}
+    assert starts == {1}
+    rows = runner.scalar("select count(*) from {ds}.organization_pages")
+    assert rows == len(company_pages(runner)) * (51 if period == "week" else 11)
+    assert runner.run("organization_pages", extras={"period": period}).status == "ok"
+    assert runner.scalar("select count(*) from {ds}.organization_pages") == rows
+
+
+def test_organizations_filter_selects_and_rejects_clearly(runner: Runner) -> None:
+    pages = company_pages(runner)
+    summary = runner.run("organization_pages", organization_ids=[str(pages[1].id)])
+    assert summary.status == "ok", summary.error
+    assert {r[0] for r in runner.query("select distinct organization_urn from {ds}.organization_pages")} == {
+        pages[1].urn}
+    with pytest.raises(SelectionError) as unknown:
+        runner.run("organization_pages", organization_ids=["300001"])
+    assert "300001" in str(unknown.value) and all(str(p.id) in str(unknown.value) for p in pages)
+    showcase = next(o for o in runner.sandbox.world.organic.organizations if o.primary_type == "BRAND")
+    with pytest.raises(SelectionError, match="showcase"):
+        runner.run("organization_pages", organization_ids=[str(showcase.id)])
