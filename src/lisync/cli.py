@@ -19,9 +19,17 @@ from rich.console import Console
 from rich.markup import escape
 
 from lisync import __version__, config, spec
+from lisync.cli_auth import auth_app, check_command, print_warnings, run_token_provider
 from lisync.config import RunSettings
+from lisync.linkedin.retry import RetryPolicy
 from lisync.errors import ConfigError, LisyncError
-from lisync.settings import DEFAULT_API_BASE_URL, DEFAULT_API_VERSION, DEFAULT_DATASET, DEFAULT_DUCKDB_PATH, DEMO_DUCKDB_PATH
+from lisync.settings import (
+    DEFAULT_API_BASE_URL,
+    DEFAULT_API_VERSION,
+    DEFAULT_DATASET,
+    DEFAULT_DUCKDB_PATH,
+    DEMO_DUCKDB_PATH,
+)
 from lisync.summary import RunSummary
 
 app = typer.Typer(
@@ -77,6 +85,8 @@ def build_settings(
     keep_metrics_history: bool | None = None,
     posts_replication: str | None = None,
     destination_credentials: str | None = None,
+    strict: bool | None = None,
+    max_workers: str | None = None,
 ) -> RunSettings:
     """Turn CLI flags (falling back to dlt config and env) into validated :class:`RunSettings`.
 
@@ -88,6 +98,7 @@ def build_settings(
     def pick(flag_value: object, key: str) -> object:
         return flag_value if flag_value not in (None, "") else config.config_value(key)
 
+    workers = config.parse_workers(pick(max_workers, "max_workers"))
     return RunSettings(
         pipelines=config.parse_pipelines(pipelines or []),
         access_token=config.resolve_access_token(access_token),
@@ -112,6 +123,8 @@ def build_settings(
             "posts_replication": config.parse_choice(pick(posts_replication, "posts_replication") or "incremental",
                                                      "--posts-replication", config.POSTS_REPLICATION),
         },
+        strict=config.parse_bool(strict if strict is not None else config.config_value("strict"), "--strict"),
+        retry_policy=RetryPolicy(max_concurrency=workers) if workers else RetryPolicy(),
     )
 
 
@@ -189,6 +202,13 @@ def run(
         help="organization_posts: also keep a dated snapshot row per post each run.", show_default=False)] = None,
     posts_replication: Annotated[str | None, typer.Option(help="organization_posts replication: incremental "
                                                           "(default) or full (fresh media URLs every run).")] = None,
+    today: Annotated[str | None, typer.Option(hidden=True, help="Pretend today (UTC) is this date; for tests and "
+                                              "sandbox benchmarks.")] = None,
+    strict: Annotated[bool | None, typer.Option(
+        "--strict/--no-strict", help="Fail the run when LinkedIn refuses one account or organization (403/404) "
+        "instead of skipping it with a note.", show_default=False)] = None,
+    max_workers: Annotated[str | None, typer.Option(help="Most API requests in flight at once (1-32, "
+                                                    "default 4).")] = None,
 ) -> None:
     """Replicate the selected pipelines into the destination.
 
@@ -203,8 +223,10 @@ def run(
             api_base_url=api_base_url, api_version=api_version, access_token=access_token,
             pipeline_name=pipeline_name, pipelines_dir=pipelines_dir, period=period,
             keep_metrics_history=keep_metrics_history, posts_replication=posts_replication,
-            destination_credentials=destination_credentials)
-        summary = runner.run(settings, show_progress=True)
+            destination_credentials=destination_credentials, strict=strict, max_workers=max_workers)
+        provider = run_token_provider(settings.access_token)
+        print_warnings(provider)
+        summary = runner.run(settings, token_provider=provider, show_progress=True)
     except LisyncError as exc:
         if summary_json:
             RunSummary(pipelines=list(pipelines or []), status="failed", error=str(exc)).write_json(summary_json)
@@ -264,6 +286,14 @@ def sandbox(
     accept_retired_versions: Annotated[bool, typer.Option(help="Serve LinkedIn-Version values LinkedIn has "
                                                           "retired (for benchmarking old clients).")] = False,
     latency_ms: Annotated[int, typer.Option(help="Added latency per request, in milliseconds.")] = 0,
+    knob: Annotated[list[str] | None, typer.Option(help="Override one world-size knob, e.g. --knob accounts=20 "
+                                                  "--knob history_days=365 (repeatable).")] = None,
+    fault_rate: Annotated[float, typer.Option(help="Share of API requests that fail transiently (0 to 1), "
+                                              "deterministically for --fault-seed.")] = 0.0,
+    fault_mix: Annotated[str, typer.Option(
+        help="Fault kinds and weights, e.g. '429=2,503,reset' (kinds: 429, 429-retry-after, 429-data-volume, 500, "
+        "502, 503, 504, reset, stall, truncated, 401-expired; 'transient' = all but 401-expired).")] = "transient",
+    fault_seed: Annotated[int, typer.Option(help="Seed of the fault decisions.")] = 0,
 ) -> None:
     """Serve the LinkedIn API sandbox on 127.0.0.1 until interrupted.
 
@@ -274,17 +304,42 @@ def sandbox(
     from lisync.sandbox.server import SandboxConfig, serve
 
     try:
-        resolve_scale(scale)
+        overrides = _parse_knobs(knob or [])
+        resolve_scale(scale, **overrides)
         day = dt.date.fromisoformat(today) if today else None
     except ValueError as exc:
-        raise fail(f"{exc}" if "scale" in str(exc) else f"Invalid --today {today!r}: use YYYY-MM-DD.") from None
+        raise fail(f"{exc}" if "scale" in str(exc) or "knob" in str(exc)
+                   else f"Invalid --today {today!r}: use YYYY-MM-DD.") from None
     if latency_ms < 0:
         raise fail("Invalid --latency-ms: use 0 or more milliseconds.")
-    kwargs: dict[str, object] = {"port": port, "seed": seed, "scale": scale, "strict_tokens": strict_tokens,
-                                 "accept_retired_versions": accept_retired_versions, "latency_ms": latency_ms}
+    from lisync.sandbox.faults import FaultConfig, parse_mix
+
+    try:
+        faults = FaultConfig(rate=fault_rate, mix=parse_mix(fault_mix), seed=fault_seed)
+    except ValueError as exc:
+        raise fail(f"{exc} (--fault-rate / --fault-mix)") from None
+    kwargs: dict[str, object] = {"port": port, "seed": seed, "scale": scale, "scale_overrides": overrides,
+                                 "strict_tokens": strict_tokens,
+                                 "accept_retired_versions": accept_retired_versions, "latency_ms": latency_ms,
+                                 "faults": faults}
     if day is not None:
         kwargs["today"] = day
     serve(SandboxConfig(**kwargs))  # type: ignore[arg-type]
+
+
+def _parse_knobs(items: list[str]) -> dict[str, int]:
+    """Parse ``NAME=COUNT`` scale overrides.
+
+    Raises:
+        ValueError: For a malformed item (the caller turns it into a one-line error).
+    """
+    out: dict[str, int] = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        if not name or not value.strip().isdigit():
+            raise ValueError(f"Invalid sandbox scale knob {item!r}: use NAME=COUNT, e.g. accounts=20.")
+        out[name.strip()] = int(value)
+    return out
 
 
 @app.command(name="pipelines")
@@ -346,6 +401,10 @@ def docs(
         err.print(f"Wrote {path}", highlight=False)
     else:
         sys.stdout.write(text)
+
+
+app.add_typer(auth_app, name="auth")
+app.command(name="check")(check_command)
 
 
 def main() -> None:

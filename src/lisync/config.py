@@ -18,6 +18,7 @@ import dlt
 
 from lisync import spec
 from lisync.errors import ConfigError
+from lisync.linkedin.retry import RetryPolicy
 from lisync.settings import DEFAULT_API_BASE_URL, DEFAULT_API_VERSION, DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
 
 CONFIG_SECTION = "sources.linkedin"
@@ -56,6 +57,9 @@ class RunSettings:
         pipelines_dir: Where dlt keeps its working state (``None``: dlt's default).
         today: The run's "today" (UTC); ``None`` means the real date. Tests pin it to the sandbox clock.
         extras: Per-pipeline options (period, keep_metrics_history, posts_replication, …).
+        strict: Fail the run when LinkedIn refuses one account or organization (403/404) instead of
+            skipping it with a note.
+        retry_policy: Retries, backoff, time budgets, timeouts and the concurrency cap of API calls.
     """
 
     pipelines: list[str]
@@ -74,6 +78,8 @@ class RunSettings:
     pipelines_dir: str | None = None
     today: dt.date | None = None
     extras: dict[str, Any] = field(default_factory=dict)
+    strict: bool = False
+    retry_policy: RetryPolicy = field(default_factory=RetryPolicy)
 
     def __repr__(self) -> str:
         token = "***" if self.access_token else None
@@ -210,6 +216,26 @@ def resolve_access_token(explicit: str | None) -> str | None:
         if candidate:
             return str(candidate).strip()
     return None
+
+
+MAX_WORKERS = 32
+
+
+def parse_workers(value: Any) -> int | None:
+    """Parse the concurrency cap (1 … 32 requests in flight).
+
+    Raises:
+        ConfigError: For a non-integer or out-of-range value.
+    """
+    if value is None or value == "":
+        return None
+    try:
+        workers = int(str(value).strip())
+    except ValueError:
+        workers = 0
+    if not 1 <= workers <= MAX_WORKERS:
+        raise ConfigError(f"Invalid --max-workers {value!r}: use a whole number from 1 to {MAX_WORKERS}.")
+    return workers
 
 
 def parse_choice(value: Any, flag: str, choices: tuple[str, ...]) -> str:

@@ -250,8 +250,8 @@ def _origin_line(dictionary: DataDictionary) -> str:
             f"Do not edit by hand: run `{REGENERATE_COMMAND}`.")
 
 
-def _md(text: str) -> str:
-    """Escape text for a Markdown table cell."""
+def markdown_cell(text: str) -> str:
+    """Return ``text`` escaped for one Markdown table cell (pipes, backticks, angle brackets, newlines)."""
     out = text.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`")
     out = out.replace("<", "&lt;").replace(">", "&gt;")
     return " ".join(out.split())
@@ -280,15 +280,15 @@ def _render_markdown(dictionary: DataDictionary) -> str:
             "## Tables", "", "| Table | Pipeline | Replication | Description |", "| --- | --- | --- | --- |"]
     for t in dictionary.tables:
         link = f"[`{t.name}`](#{t.name})"
-        out.append(f"| {link} | `{t.pipeline_id}` | {t.replication} | {_md(t.description)} |")
+        out.append(f"| {link} | `{t.pipeline_id}` | {t.replication} | {markdown_cell(t.description)} |")
     for t in dictionary.tables:
-        out += ["", f"### {t.name}", "", _md(t.description) or "(no description)", ""]
+        out += ["", f"### {t.name}", "", markdown_cell(t.description) or "(no description)", ""]
         out += [f"- **{label}:** {value}" for label, value in _table_facts(t)]
         out += ["", "| Column | Type | Key | References | Description |", "| --- | --- | --- | --- | --- |"]
         for c in t.columns:
             key = "PK" if c.primary_key else ""
             ref = f"`{c.references}`" if c.references else ""
-            text = _md(c.description) + (f" {DRIFT_MARK} {c.drift}" if c.drift else "")
+            text = markdown_cell(c.description) + (f" {DRIFT_MARK} {c.drift}" if c.drift else "")
             out.append(f"| `{c.name}` | {c.type} | {key} | {ref} | {text.strip()} |")
     return "\n".join(out) + "\n"
 

@@ -155,8 +155,10 @@ def _apply(client: Any, dialect: TDialect) -> CommentResult:
     todo = [(key, text) for key, text in desired_comments(landed).items() if current.get(key) != text]
     if dialect == "generic":
         return _apply_best_effort(client, todo)
-    statements = [_comment_sql(client, table, column, text, client.capabilities.escape_literal)
-                  for (table, column), text in todo]
+    # Postgres: dlt's E'' literal is exact whatever standard_conforming_strings says. DuckDB keeps
+    # backslashes in any literal, so dlt's escaping would double them: plain SQL quoting is exact there.
+    literal = client.capabilities.escape_literal if dialect == "postgres" else _ansi_literal
+    statements = [_comment_sql(client, table, column, text, literal) for (table, column), text in todo]
     if statements:
         with client.begin_transaction():
             client.execute_many(statements)

@@ -19,21 +19,21 @@ from typing import Any
 import duckdb
 import psycopg2
 import pytest
+from tests.support import POSTGRES_TYPES, assert_duckdb_table_matches_spec, duckdb_columns, snapshot
 
 from lisync import spec
 from lisync.config import RunSettings
 from lisync.pipeline import run
 from lisync.sandbox.server import SandboxConfig, SandboxServer
 from lisync.summary import RunSummary
-from tests.support import POSTGRES_TYPES, assert_duckdb_table_matches_spec, duckdb_columns, snapshot
 
 TODAY = dt.date(2026, 11, 15)
 
 # dlt requires a password in a Postgres DSN; with the server's trust auth any password is accepted.
 DEFAULT_POSTGRES_DSN = "postgresql://postgres:postgres@127.0.0.1:5432/test"
 POSTGRES_UNREACHABLE = ("PostgreSQL not reachable on 127.0.0.1:5432; start it (pg_ctlcluster "
-                        "--skip-systemctl-redirect $(ls /etc/postgresql) main start) or set LISYNC_POSTGRES_DSN "
-                        "to run the Postgres e2e tests")
+                        "--skip-systemctl-redirect $(ls /etc/postgresql) main start) or set "
+                        "LISYNC_POSTGRES_DSN to run the Postgres e2e tests")
 DESTINATIONS = ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
@@ -42,10 +42,8 @@ def postgres_required() -> bool:
     return os.environ.get("LISYNC_REQUIRE_POSTGRES", "").strip() not in ("", "0", "false", "no")
 
 
-@pytest.fixture(scope="session")
-def postgres_dsn() -> str:
-    """The DSN of a reachable PostgreSQL (LISYNC_POSTGRES_DSN or the local default); skips or fails if none."""
-    dsn = os.environ.get("LISYNC_POSTGRES_DSN") or DEFAULT_POSTGRES_DSN
+def reachable_postgres(dsn: str) -> str:
+    """Return ``dsn`` if PostgreSQL answers on it; else skip the test, or fail it when Postgres is required."""
     try:
         psycopg2.connect(dsn, connect_timeout=3).close()
     except psycopg2.Error as exc:
@@ -54,6 +52,12 @@ def postgres_dsn() -> str:
             pytest.fail(f"{POSTGRES_UNREACHABLE} (LISYNC_REQUIRE_POSTGRES is set): {reason}", pytrace=False)
         pytest.skip(POSTGRES_UNREACHABLE)
     return dsn
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> str:
+    """The DSN of a reachable PostgreSQL (LISYNC_POSTGRES_DSN or the local default); else skip or fail."""
+    return reachable_postgres(os.environ.get("LISYNC_POSTGRES_DSN") or DEFAULT_POSTGRES_DSN)
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +114,8 @@ class Runner:
             "dataset": self.dataset,
             "pipeline_name": "lisync_e2e",
             "pipelines_dir": str(self.pipelines_dir),
+            # lisync's "today" is the sandbox's (movable) today, as it would be LinkedIn's real one
+            "today": self.sandbox.world.clock.today,
         }
         if self.destination == "postgres":
             base.update(destination="postgres", destination_credentials=self.postgres_dsn)
@@ -181,7 +187,8 @@ def runner(request: pytest.FixtureRequest, e2e_sandbox: SandboxServer, tmp_path:
         yield Runner(e2e_sandbox, tmp_path)
         return
     dsn = request.getfixturevalue("postgres_dsn")
-    pg_runner = Runner(e2e_sandbox, tmp_path, dataset=unique_dataset(), destination="postgres", postgres_dsn=dsn)
+    pg_runner = Runner(e2e_sandbox, tmp_path, dataset=unique_dataset(), destination="postgres",
+                       postgres_dsn=dsn)
     try:
         yield pg_runner
     finally:

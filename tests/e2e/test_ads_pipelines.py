@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.e2e.conftest import Runner
 
 from lisync.errors import SelectionError
-from tests.e2e.conftest import Runner
 
 ADS = ("ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata", "conversion_details")
 ADS_TABLES = (*ADS, "conversion_details__associated_campaigns")

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from tests.e2e.conftest import TODAY, Runner
 
 from lisync.sandbox.server import SandboxConfig, SandboxServer
-from tests.e2e.conftest import TODAY, Runner
 
 PERF = ("ad_performance", "conversion_performance")
 START = TODAY - dt.timedelta(days=150)

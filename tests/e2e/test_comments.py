@@ -9,14 +9,15 @@ from typing import Any
 
 import duckdb
 import pytest
+from tests.e2e.conftest import TODAY, Runner
 
 from lisync import docs_gen, spec, warehouse_comments
 from lisync.pipeline import available_pipelines, make_pipeline
 from lisync.sandbox.server import SandboxConfig, SandboxServer
-from tests.e2e.conftest import TODAY, Runner
 
-START = TODAY - dt.timedelta(days=7)
-ADS = ("ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata", "conversion_details")
+START = TODAY - dt.timedelta(days=60)
+ADS = ("ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata",
+       "conversion_details")
 
 DUCKDB_COMMENTS_SQL = (
     "select table_name, null, comment from duckdb_tables() where schema_name = ? "
@@ -31,8 +32,8 @@ POSTGRES_COMMENTS_SQL = (
 
 @pytest.fixture(scope="module")
 def e2e_sandbox() -> Iterator[SandboxServer]:
-    """A tiny world: these tests are about what lands around the rows, not how many rows."""
-    with SandboxServer(SandboxConfig(port=0, seed=7, scale="tiny", today=TODAY)) as server:
+    """The smallest world in which every table gets rows (tiny has no attributed conversions)."""
+    with SandboxServer(SandboxConfig(port=0, seed=7, scale="small", today=TODAY)) as server:
         yield server
 
 
@@ -79,8 +80,9 @@ def test_comments_are_back_after_a_table_is_replaced(runner: Runner, monkeypatch
         assert runner.scalar(oid) != before
         assert landed_comments(runner)[("campaign_metadata", "name")] is None
     assert runner.run(*ADS).status == "ok"
-    assert landed_comments(runner)[("campaign_metadata", "name")] == text
-    assert landed_comments(runner)[("campaign_metadata", None)] == spec.table_spec("campaign_metadata").description
+    comments = landed_comments(runner)
+    assert comments[("campaign_metadata", "name")] == text
+    assert comments[("campaign_metadata", None)] == spec.table_spec("campaign_metadata").description
 
 
 def test_only_comments_that_differ_are_written(runner: Runner) -> None:
@@ -94,8 +96,9 @@ def test_only_comments_that_differ_are_written(runner: Runner) -> None:
     result = warehouse_comments.apply_comments(pipeline)
     assert result.written == 2 and result.skipped_reason is None
     comments = landed_comments(runner)
-    assert comments[("campaign_metadata", "name")] == spec.table_spec("campaign_metadata").column("name").description
-    assert comments[("campaign_metadata", None)] == spec.table_spec("campaign_metadata").description
+    campaigns = spec.table_spec("campaign_metadata")
+    assert comments[("campaign_metadata", "name")] == campaigns.column("name").description
+    assert comments[("campaign_metadata", None)] == campaigns.description
 
 
 def test_references_land_in_the_stored_schema_and_live_docs_show_no_drift(runner: Runner) -> None:

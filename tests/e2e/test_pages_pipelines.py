@@ -10,9 +10,7 @@ import httpx
 import pytest
 from tests.e2e.conftest import TODAY, Runner
 
-import lisync.pipeline as lisync_pipeline
-from lisync.context import RunContext
-from lisync.errors import SelectionError
+from lisync.errors import ConfigError, SelectionError
 from lisync.linkedin.page_statistics import earliest_start
 from lisync.sandbox.server import SandboxConfig, SandboxServer
 
@@ -26,17 +24,6 @@ def e2e_sandbox() -> Iterator[SandboxServer]:
     """A fresh small sandbox per test: these tests move its clock."""
     with SandboxServer(SandboxConfig(port=0, seed=7, scale="small", today=TODAY)) as server:
         yield server
-
-
-@pytest.fixture(autouse=True)
-def run_day_is_the_sandbox_day(runner: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
-    """lisync's "today" is UTC now; against the sandbox it must be the sandbox's (movable) today."""
-    clock = runner.sandbox.world.clock
-
-    def context(**kwargs: Any) -> RunContext:
-        return RunContext(today=clock.today, **kwargs)
-
-    monkeypatch.setattr(lisync_pipeline, "RunContext", context)
 
 
 def advance_clock(runner: Runner, days: int) -> None:
@@ -105,6 +92,9 @@ def test_week_and_month_periods_are_whole_and_aligned(runner: Runner, period: st
     rows = runner.scalar("select count(*) from {ds}.organization_pages")
     assert rows == len(company_pages(runner)) * (51 if period == "week" else 11)
     assert runner.run("organization_pages", extras={"period": period}).status == "ok"
+    assert runner.scalar("select count(*) from {ds}.organization_pages") == rows
+    with pytest.raises(ConfigError, match=f"holds {period} rows"):
+        runner.run("organization_pages", extras={"period": "day"})
     assert runner.scalar("select count(*) from {ds}.organization_pages") == rows
 
 

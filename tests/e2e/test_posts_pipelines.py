@@ -10,9 +10,7 @@ import httpx
 import pytest
 from tests.e2e.conftest import TODAY, Runner
 
-import lisync.pipeline as lisync_pipeline
 from lisync import spec
-from lisync.context import RunContext
 from lisync.linkedin.media import MEDIA_FORBIDDEN_NOTE
 from lisync.sandbox.core import TokenGrant
 from lisync.sandbox.server import SandboxConfig, SandboxServer
@@ -34,17 +32,6 @@ def e2e_sandbox() -> Iterator[SandboxServer]:
                            tokens={NO_MEDIA_TOKEN: TokenGrant(media_permission=False)})
     with SandboxServer(config) as server:
         yield server
-
-
-@pytest.fixture(autouse=True)
-def run_day_is_the_sandbox_day(runner: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
-    """lisync's "today" is UTC now; against the sandbox it must be the sandbox's (movable) today."""
-    clock = runner.sandbox.world.clock
-
-    def context(**kwargs: Any) -> RunContext:
-        return RunContext(today=clock.today, **kwargs)
-
-    monkeypatch.setattr(lisync_pipeline, "RunContext", context)
 
 
 def advance_clock(runner: Runner, days: int) -> None:

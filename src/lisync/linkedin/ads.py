@@ -16,7 +16,7 @@ search leaves some out. Docs: https://learn.microsoft.com/en-us/linkedin/marketi
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import dlt
@@ -49,6 +49,14 @@ CREATIVE_STATUSES = ("ACTIVE", "PAUSED", "DRAFT", "ARCHIVED", "CANCELED", "PENDI
 FINDER_HEADERS = {"X-RestLi-Method": "FINDER"}
 
 ASSOCIATED_CAMPAIGNS_TABLE = "conversion_details__associated_campaigns"
+
+TEntities = list[dict[str, Any]]
+# Runs one account's listing; returns None when LinkedIn refuses the account (see lisync.partial).
+TAccountGuard = Callable[[str, Callable[[str], TEntities]], TEntities | None]
+
+
+def _unguarded(account_id: str, fetch: Callable[[str], TEntities]) -> TEntities | None:
+    return fetch(account_id)
 
 
 def list_ad_accounts(client: LinkedInClient) -> Iterator[dict[str, Any]]:
@@ -90,7 +98,7 @@ def list_conversions(client: LinkedInClient, account_id: str) -> Iterator[list[d
 
 
 def ads_resources(catalog: AccountCatalog, visible_accounts: list[dict[str, Any]],
-                  selected_accounts: list[dict[str, Any]]) -> list[DltResource]:
+                  selected_accounts: list[dict[str, Any]], guard: TAccountGuard = _unguarded) -> list[DltResource]:
     """The ads entity tables.
 
     ``ad_accounts`` has no *Accounts* parameter in the spec, so it lists every account the token can
@@ -100,6 +108,7 @@ def ads_resources(catalog: AccountCatalog, visible_accounts: list[dict[str, Any]
         catalog: Per-account entity listings, shared with the performance pipelines.
         visible_accounts: Every ad account element the token can see (already fetched).
         selected_accounts: The accounts the *Accounts* filter selects.
+        guard: Runs each account's listing, skipping an account LinkedIn refuses (403/404).
 
     Returns:
         One resource per table: ad_accounts, campaign_group_metadata, campaign_metadata,
@@ -115,22 +124,22 @@ def ads_resources(catalog: AccountCatalog, visible_accounts: list[dict[str, Any]
     @dlt.resource(name="campaign_group_metadata")
     def campaign_group_metadata() -> Iterator[dict[str, Any]]:
         for account_id in account_ids:
-            yield [shape_campaign_group(e) for e in catalog.campaign_groups(account_id)]
+            yield [shape_campaign_group(e) for e in guard(account_id, catalog.campaign_groups) or []]
 
     @dlt.resource(name="campaign_metadata")
     def campaign_metadata() -> Iterator[dict[str, Any]]:
         for account_id in account_ids:
-            yield [shape_campaign(e) for e in catalog.campaigns(account_id)]
+            yield [shape_campaign(e) for e in guard(account_id, catalog.campaigns) or []]
 
     @dlt.resource(name="creative_metadata")
     def creative_metadata() -> Iterator[dict[str, Any]]:
         for account_id in account_ids:
-            yield [shape_creative(e) for e in catalog.creatives(account_id)]
+            yield [shape_creative(e) for e in guard(account_id, catalog.creatives) or []]
 
     @dlt.resource(name="conversion_elements", selected=False)
     def conversion_elements() -> Iterator[list[dict[str, Any]]]:
         for account_id in account_ids:
-            conversions = catalog.conversions(account_id)
+            conversions = guard(account_id, catalog.conversions)
             if conversions:
                 yield conversions
 

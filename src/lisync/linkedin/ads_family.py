@@ -9,6 +9,7 @@ from lisync.context import RunContext
 from lisync.linkedin.accounts import discover_accounts, select_accounts
 from lisync.linkedin.ads import ads_resources
 from lisync.linkedin.catalog import AccountCatalog
+from lisync.partial import guarded
 
 
 def ensure_accounts(ctx: RunContext) -> None:
@@ -24,7 +25,8 @@ def build_resources(ctx: RunContext, pipelines: list[str]) -> list[DltResource]:
     """Return the ads entity resources for ``pipelines``."""
     ensure_accounts(ctx)
     wanted = {t.name for p in pipelines for t in spec.load_spec()[p].tables}
-    resources = ads_resources(account_catalog(ctx), ctx.visible_accounts, ctx.selected_accounts)
+    resources = ads_resources(account_catalog(ctx), ctx.visible_accounts, ctx.selected_accounts,
+                              guard=lambda account_id, fetch: guarded(ctx, "account", account_id, fetch))
     return [r for r in resources if r.name in wanted]
 
 

@@ -40,8 +40,10 @@ from lisync.linkedin.shape_analytics import (
     shape_ad_performance,
     shape_conversion_performance,
 )
+from lisync.partial import guarded
 
 MIN_UPDATE_WINDOW_DAYS = 30
+ROW_BATCH = 1_000  # rows handed to dlt at a time; dlt writes them out, so memory stays flat
 DEFAULT_HISTORY_DAYS = 365
 
 REPORTS: dict[str, ReportSpec] = {
@@ -112,7 +114,12 @@ def performance_resource(ctx: RunContext, catalog: AccountCatalog, table: str) -
         index: dict[str, CreativeInfo] = {}
         for account in ctx.selected_accounts:
             account_id = str(account["id"])
-            conversions = catalog.conversions(account_id)
+            listings = guarded(ctx, "account", account_id, lambda a: (
+                catalog.conversions(a), catalog.campaigns(a), catalog.creatives(a),
+                catalog.campaign_groups(a) if table == "ad_performance" else []))
+            if listings is None:
+                continue  # refused: no rows, and its savepoint stays where it was
+            conversions, campaigns, creatives, groups = listings
             window_days = settings.update_window_days
             if window_days is None:
                 window_days = default_update_window(conversions)
@@ -121,9 +128,6 @@ def performance_resource(ctx: RunContext, catalog: AccountCatalog, table: str) -
                 continue
             read_until[account_id] = window.end
             read_from[account_id] = window.start.isoformat()
-            campaigns = catalog.campaigns(account_id)
-            creatives = catalog.creatives(account_id)
-            groups = catalog.campaign_groups(account_id) if table == "ad_performance" else []
             index.update(build_creative_index(groups, campaigns, creatives))
             load = estimate_account_load(account_id, window.start, window.end, campaigns,
                                          rows_per_campaign_day(table, creatives, conversions))
@@ -131,15 +135,18 @@ def performance_resource(ctx: RunContext, catalog: AccountCatalog, table: str) -
                 loads.append(load)
         stats = FetchStats()
         for merged in run_report(ctx.client, report, loads, stats, budget):
-            rows = []
+            batch: list[dict[str, Any]] = []
             for (pivots, day), metrics in merged.items():
                 info = index.get(urn_id(pivots[0]) or "")
                 if table == "ad_performance":
-                    rows.append(shape_ad_performance(pivots[0], day, metrics, info))
+                    batch.append(shape_ad_performance(pivots[0], day, metrics, info))
                 else:
-                    rows.append(shape_conversion_performance(pivots[0], pivots[1], day, metrics, info))
-            if rows:
-                yield rows
+                    batch.append(shape_conversion_performance(pivots[0], pivots[1], day, metrics, info))
+                if len(batch) >= ROW_BATCH:
+                    yield batch
+                    batch = []
+            if batch:
+                yield batch
         for account_id, day in read_until.items():
             set_savepoint(state, account_id, day)
         ctx.summary.details.setdefault("analytics", {})[table] = {

@@ -13,6 +13,7 @@ from typing import Any
 
 from lisync.linkedin import ads
 from lisync.linkedin.client import LinkedInClient
+from lisync.linkedin.errors import AccessDeniedError, LinkedInAPIError, NotFoundError
 
 TEntity = dict[str, Any]
 
@@ -28,6 +29,7 @@ class AccountCatalog:
         self.client = client
         self._cache: dict[tuple[str, str], list[TEntity]] = {}
         self._locks: dict[tuple[str, str], threading.Lock] = {}
+        self._refused: dict[tuple[str, str], LinkedInAPIError] = {}
         self._guard = threading.Lock()
 
     def _listing(self, kind: str, account_id: str, fetch: Callable[[], Iterator[TEntity]]) -> list[TEntity]:
@@ -35,10 +37,16 @@ class AccountCatalog:
         with self._guard:
             lock = self._locks.setdefault(key, threading.Lock())
         with lock:
+            if key in self._refused:  # a refused account is not asked again by the next table
+                raise self._refused[key]
             if key not in self._cache:
                 seen: dict[Any, TEntity] = {}
-                for element in fetch():
-                    seen.setdefault(element.get("id"), element)  # pages may repeat an element
+                try:
+                    for element in fetch():
+                        seen.setdefault(element.get("id"), element)  # pages may repeat an element
+                except (AccessDeniedError, NotFoundError) as error:
+                    self._refused[key] = error
+                    raise
                 self._cache[key] = list(seen.values())
             return self._cache[key]
 

@@ -1,7 +1,9 @@
 """The one HTTP client for every LinkedIn call: headers, auth, Rest.li URLs, tunneling, paging, counting.
 
-Built on dlt's ``RESTClient`` and its retrying ``requests`` session (exponential backoff that honours
-``Retry-After``). What is LinkedIn-specific lives here: the ``LinkedIn-Version`` and
+Built on dlt's ``RESTClient`` and dlt's retrying ``requests`` client, with lisync's retry policy (see
+:mod:`lisync.linkedin.retry`: what is transient, full-jitter backoff, ``Retry-After``, the data-volume
+throttle's long wait, per-request and per-run bounds, a concurrency cap). What is LinkedIn-specific lives
+here: the ``LinkedIn-Version`` and
 ``X-Restli-Protocol-Version`` headers, Rest.li query strings that must not be re-encoded, query tunneling
 for long queries, LinkedIn's two paging styles, its error envelope, and a per-endpoint request count
 for the run summary.
@@ -9,6 +11,8 @@ for the run summary.
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import json
 import re
 import threading
@@ -18,7 +22,6 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import parse_qsl, quote, urlsplit, urlunsplit
 
-from dlt.sources.helpers.requests.retry import Client as RetryingClient
 from dlt.sources.helpers.rest_client.client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
 from requests import PreparedRequest, Request, Response
@@ -26,9 +29,10 @@ from requests.auth import AuthBase
 
 from lisync.linkedin.errors import BadResponseError, api_error
 from lisync.linkedin.restli import MAX_QUERY_LENGTH, encode_query
+from lisync.linkedin.retry import LinkedInRetryingClient, RetryPolicy, cached_json
 from lisync.settings import DEFAULT_API_BASE_URL, DEFAULT_API_VERSION
 
-__all__ = ["LinkedInClient", "RequestStats", "StaticTokenProvider", "TokenProvider", "endpoint_key"]
+__all__ = ["LinkedInClient", "RequestStats", "RetryPolicy", "StaticTokenProvider", "TokenProvider", "endpoint_key"]
 
 
 class TokenProvider(Protocol):
@@ -39,7 +43,11 @@ class TokenProvider(Protocol):
         ...
 
     def handle_unauthorized(self, error_code: str | None) -> bool:
-        """React to a 401; return ``True`` when a new token is ready and the request should be retried."""
+        """React to a 401; return ``True`` when a new token is ready and the request should be retried.
+
+        A provider may also accept ``used_token`` (the token the failed request carried); the client then
+        passes it, so requests that raced a refresh retry with the new token instead of refreshing again.
+        """
         ...
 
 
@@ -69,12 +77,16 @@ class RequestStats:
         by_endpoint: Logical requests (one per page or call, retries excluded) per endpoint key.
         attempts: Every HTTP attempt, retries included.
         errors: Final error statuses per endpoint key.
+        retry_reasons: Retries per reason (``429``, ``503``, ``timeout``, ``invalid JSON``…).
+        retry_seconds: Seconds spent waiting between attempts.
 
     """
 
     by_endpoint: Counter[str] = field(default_factory=Counter)
     attempts: int = 0
     errors: Counter[str] = field(default_factory=Counter)
+    retry_reasons: Counter[str] = field(default_factory=Counter)
+    retry_seconds: float = 0.0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def count_request(self, endpoint: str) -> None:
@@ -86,6 +98,12 @@ class RequestStats:
         """Count one HTTP attempt."""
         with self._lock:
             self.attempts += 1
+
+    def count_retry(self, reason: str, seconds: float) -> None:
+        """Count one retry and the wait before it."""
+        with self._lock:
+            self.retry_reasons[reason] += 1
+            self.retry_seconds += seconds
 
     def count_error(self, endpoint: str, status: int) -> None:
         """Count a request that finally failed with ``status``."""
@@ -99,16 +117,18 @@ class RequestStats:
 
     @property
     def retries(self) -> int:
-        """HTTP attempts beyond the logical requests (retries after throttling or faults)."""
-        return max(0, self.attempts - self.total)
+        """Attempts repeated after a transient failure (throttling, 5xx, dropped or stalled connections)."""
+        return sum(self.retry_reasons.values())
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the summary form: ``{"total", "attempts", "retries", "by_endpoint"}``."""
+        """Return the summary form: totals, attempts, retries (count, seconds, reasons) and per-endpoint counts."""
         with self._lock:
             return {
                 "total": sum(self.by_endpoint.values()),
                 "attempts": self.attempts,
-                "retries": max(0, self.attempts - sum(self.by_endpoint.values())),
+                "retries": sum(self.retry_reasons.values()),
+                "retry_seconds": round(self.retry_seconds, 3),
+                "retry_reasons": dict(sorted(self.retry_reasons.items())),
                 "by_endpoint": dict(sorted(self.by_endpoint.items())),
             }
 
@@ -133,6 +153,11 @@ class _LinkedInAuth(AuthBase):
 
     def __init__(self, provider: TokenProvider) -> None:
         self.provider = provider
+        try:
+            parameters = inspect.signature(provider.handle_unauthorized).parameters
+        except (TypeError, ValueError):
+            parameters = {}  # type: ignore[assignment]
+        self._passes_used_token = "used_token" in parameters
 
     def __call__(self, request: PreparedRequest) -> PreparedRequest:
         request.headers["Authorization"] = f"Bearer {self.provider.access_token()}"
@@ -146,7 +171,13 @@ class _LinkedInAuth(AuthBase):
             code = response.json().get("code")
         except ValueError:
             code = None
-        if not self.provider.handle_unauthorized(code):
+        if self._passes_used_token:
+            sent = response.request.headers.get("Authorization", "")
+            used_token = sent.removeprefix("Bearer ") if sent.startswith("Bearer ") else None
+            renewed = self.provider.handle_unauthorized(code, used_token=used_token)  # type: ignore[call-arg]
+        else:
+            renewed = self.provider.handle_unauthorized(code)
+        if not renewed:
             return response
         retry = response.request.copy()
         retry.headers["Authorization"] = f"Bearer {self.provider.access_token()}"
@@ -163,7 +194,7 @@ class _LinkedInAuth(AuthBase):
 class _LinkedInRESTClient(RESTClient):
     """dlt's RESTClient with LinkedIn's query-string rules: tunneling and per-endpoint counting."""
 
-    def __init__(self, *args: Any, stats: RequestStats, retrying: RetryingClient, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, stats: RequestStats, retrying: LinkedInRetryingClient, **kwargs: Any) -> None:
         self._retrying = retrying
         super().__init__(*args, **kwargs)
         self.stats = stats
@@ -187,7 +218,8 @@ class _LinkedInRESTClient(RESTClient):
         response = super()._send_request(request, **kwargs)
         if response.status_code >= 400:
             self.stats.count_error(endpoint, response.status_code)
-            raise api_error(response.status_code, endpoint, _json_or_none(response))
+            raise api_error(response.status_code, endpoint, _json_or_none(response),
+                            version=(self.headers or {}).get("LinkedIn-Version"))
         return response
 
 
@@ -208,10 +240,7 @@ def _tunneled(request: Request) -> Request:
 
 
 def _json_or_none(response: Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
+    return cached_json(response)
 
 
 def _with_param(url: str, name: str, encoded_value: str) -> str:
@@ -295,10 +324,9 @@ class LinkedInClient:
         base_url: The versioned REST base URL (LinkedIn's, or the sandbox's ``…/rest``).
         api_version: ``LinkedIn-Version`` header value (``YYYYMM``).
         stats: Where requests are counted (a fresh :class:`RequestStats` by default).
-        timeout: Per-request timeout in seconds.
-        max_attempts: Attempts per request for transient failures (429, 5xx, connection errors).
-        backoff_factor: Exponential backoff multiplier in seconds.
-        max_retry_delay: Longest single wait between attempts, in seconds.
+        timeout: Read timeout per attempt in seconds (overrides the policy's ``read_timeout_s``).
+        max_attempts: Attempts per request (overrides the policy's ``max_attempts``).
+        retry_policy: What is retried, how long to wait, the budgets and the concurrency cap.
 
     """
 
@@ -308,28 +336,21 @@ class LinkedInClient:
         base_url: str = DEFAULT_API_BASE_URL,
         api_version: str = DEFAULT_API_VERSION,
         stats: RequestStats | None = None,
-        timeout: float = 60.0,
-        max_attempts: int = 6,
-        backoff_factor: float = 1.0,
-        max_retry_delay: float = 120.0,
+        timeout: float | None = None,
+        max_attempts: int | None = None,
+        retry_policy: RetryPolicy | None = None,
     ) -> None:
         self.stats = stats or RequestStats()
         self.base_url = base_url.rstrip("/")
         self.api_version = api_version
-
-        def count_attempt(response: Response, *args: Any, **kwargs: Any) -> Response:
-            self.stats.count_attempt()
-            return response
-
-        retrying = RetryingClient(
-            request_timeout=timeout,
-            raise_for_status=False,
-            request_max_attempts=max_attempts,
-            request_backoff_factor=backoff_factor,
-            request_max_retry_delay=max_retry_delay,
-            respect_retry_after_header=True,
-            session_attrs={"hooks": {"response": [count_attempt]}},
-        )
+        policy = retry_policy or RetryPolicy()
+        if timeout is not None:
+            policy = dataclasses.replace(policy, read_timeout_s=timeout)
+        if max_attempts is not None:
+            policy = dataclasses.replace(policy, max_attempts=max_attempts)
+        self.retry_policy = policy
+        retrying = LinkedInRetryingClient(policy, on_attempt=self.stats.count_attempt,
+                                          on_retry=self.stats.count_retry)
         self._rest = _LinkedInRESTClient(
             base_url=self.base_url,
             headers={
@@ -367,7 +388,8 @@ class LinkedInClient:
         response = self._rest.get(self._url(path, params), headers=headers)
         body = _json_or_none(response)
         if body is None:
-            raise BadResponseError(f"LinkedIn answered {path} with a body that is not JSON.")
+            raise BadResponseError(f"LinkedIn answered {endpoint_key(path.split('?')[0], None)} with a body that "
+                                   "is not JSON, even after retries: re-run later; lisync resumes where it stopped.")
         return body
 
     def _paginate(self, path: str, params: Any, paginator: BasePaginator,

@@ -8,13 +8,17 @@ Hierarchy::
     │   ├── AccessDeniedError          403: the token lacks a scope or the member lacks a role
     │   ├── NotFoundError              404: the entity does not exist or is hidden from this member
     │   ├── VersionRetiredError        426: LinkedIn no longer serves the requested API version
-    │   └── ThrottledError             429: still throttled after every retry
+    │   ├── ThrottledError             429: still throttled after every retry
+    │   └── ServerError                5xx: LinkedIn kept failing after every retry
     └── BadResponseError               LinkedIn answered 2xx with a body lisync cannot use
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
+
+_VERSION_IN_MESSAGE = re.compile(r"\b(\d{6}(?:\d{2}|\.\d{2})?)\b")
 
 
 class LinkedInError(Exception):
@@ -65,14 +69,36 @@ class AccessDeniedError(LinkedInAPIError):
     hint = "Run `lisync check` to see which permission is missing and how to grant it."
 
 
+class BadRequestError(LinkedInAPIError):
+    """400: LinkedIn rejected the request itself; asking again cannot help."""
+
+    hint = ("Check the run's filters and dates; if they are right this is a lisync bug: report it with the "
+            "output of `lisync --verbose run`.")
+
+
 class NotFoundError(LinkedInAPIError):
     """404: the entity does not exist, or LinkedIn hides it from this member."""
 
+    hint = "Check that the id exists and that the signed-in member can see it (`lisync check`)."
+
 
 class VersionRetiredError(LinkedInAPIError):
-    """426: LinkedIn retired the API version lisync asked for."""
+    """426: LinkedIn retired the API version lisync asked for.
 
-    hint = "LinkedIn retired this API version: upgrade lisync or set api_version (--api-version) to an active one."
+    Attributes:
+        version: The retired ``LinkedIn-Version`` (as sent, else as LinkedIn echoed it).
+    """
+
+    def __init__(self, status: int, endpoint: str, body: Any, version: str | None = None) -> None:
+        message = body.get("message") if isinstance(body, dict) else None
+        echoed = _VERSION_IN_MESSAGE.search(message) if isinstance(message, str) else None
+        self.version = version or (echoed.group(1) if echoed else "(unknown)")
+        super().__init__(status, endpoint, body)
+
+    def _compose(self) -> str:
+        return (f"LinkedIn retired API version {self.version}; upgrade lisync or set api_version "
+                f"(--api-version or sources.linkedin.api_version) to an active YYYYMM version "
+                f"(LinkedIn answered 426 on {self.endpoint}).")
 
 
 class ThrottledError(LinkedInAPIError):
@@ -81,11 +107,18 @@ class ThrottledError(LinkedInAPIError):
     hint = "LinkedIn is throttling this app: wait and re-run; lisync resumes where it stopped."
 
 
+class ServerError(LinkedInAPIError):
+    """5xx after every retry: LinkedIn kept failing."""
+
+    hint = "LinkedIn kept failing after every retry: re-run later; lisync resumes where it stopped."
+
+
 class BadResponseError(LinkedInError):
     """LinkedIn answered 2xx with a body that is not the JSON shape the endpoint documents."""
 
 
 _BY_STATUS: dict[int, type[LinkedInAPIError]] = {
+    400: BadRequestError,
     401: UnauthorizedError,
     403: AccessDeniedError,
     404: NotFoundError,
@@ -94,6 +127,17 @@ _BY_STATUS: dict[int, type[LinkedInAPIError]] = {
 }
 
 
-def api_error(status: int, endpoint: str, body: Any) -> LinkedInAPIError:
-    """Return the most specific :class:`LinkedInAPIError` subclass for ``status``."""
+def api_error(status: int, endpoint: str, body: Any, version: str | None = None) -> LinkedInAPIError:
+    """Return the most specific :class:`LinkedInAPIError` subclass for ``status``.
+
+    Args:
+        status: HTTP status.
+        endpoint: The endpoint key.
+        body: The decoded error body (LinkedIn's envelope), if any.
+        version: The ``LinkedIn-Version`` the request sent (named in the 426 error).
+    """
+    if status == 426:
+        return VersionRetiredError(status, endpoint, body, version)
+    if status >= 500:
+        return ServerError(status, endpoint, body)
     return _BY_STATUS.get(status, LinkedInAPIError)(status, endpoint, body)

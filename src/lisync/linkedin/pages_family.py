@@ -4,7 +4,8 @@ Resources:
 
 * ``organization_pages`` — *Incremental*, ``merge`` on (``metric_date``, ``organization_urn``); one row per
   organization and period (``day`` by default, ``week`` or ``month``), from three time-bound statistics
-  finders (see :mod:`lisync.linkedin.page_statistics`). One savepoint per organization and period.
+  finders (see :mod:`lisync.linkedin.page_statistics`). One savepoint per organization and period; a dataset
+  holds one period (a week row and its Monday's day row share a key), so switching periods is refused.
 * ``organization_posts`` — *Incremental with update window*, ``merge`` on ``post_id``; with *Keep metrics
   history* every row carries ``metric_date`` = the run day and the key is (``post_id``, ``metric_date``), so
   each day keeps one snapshot per re-read post and a same-day re-run upserts it. Without history,
@@ -32,11 +33,13 @@ from dlt.extract.resource import DltResource
 
 from lisync import spec
 from lisync.context import RunContext
+from lisync.errors import ConfigError
 from lisync.incremental import get_savepoint, set_savepoint
 from lisync.linkedin.hints import with_spec
 from lisync.linkedin.media import MediaResolver
 from lisync.linkedin.organizations import Organization, ensure_organizations
 from lisync.linkedin.page_statistics import (
+    TPeriod,
     last_day_of_period,
     plan_statistics_window,
     read_organization_periods,
@@ -49,28 +52,37 @@ from lisync.linkedin.posts import (
     read_post_batches,
 )
 from lisync.linkedin.shape_posts import CHILD_TABLES, shape_child_rows, shape_post
+from lisync.partial import guarded, record_skip
 
 PAGES_TABLE = "organization_pages"
 POSTS_TABLE = "organization_posts"
 DELETED_FLAG = "_dlt_deleted"
+PERIOD_KEY = "period"
 CHILD_MERGE = {"disposition": "merge", "strategy": "delete-insert"}
 
 
 def pages_resource(ctx: RunContext, organizations: list[Organization]) -> DltResource:
     """The ``organization_pages`` resource (one time-bound call per finder and organization)."""
-    period = ctx.settings.extras.get("period") or "day"
+    period: TPeriod = ctx.settings.extras.get("period") or "day"
     client, today, start_date = ctx.client, ctx.today, ctx.settings.start_date
 
     @dlt.resource(name=PAGES_TABLE)
     def organization_pages() -> Iterator[list[dict[str, Any]]]:
         state = dlt.current.resource_state()
+        loaded = state.get(PERIOD_KEY)
+        if loaded and loaded != period:
+            # A week row and the day row of its Monday share a key: mixing periods would overwrite data.
+            raise ConfigError(f"organization_pages in this dataset holds {loaded} rows: run it with --period "
+                              f"{loaded}, or load {period} rows into another --dataset.")
         for organization in organizations:
             scope = f"{organization.id}:{period}"
             window = plan_statistics_window(get_savepoint(state, scope), start_date, today, period)
             if window is None:
                 continue
-            rows = list(read_organization_periods(client, organization, window))
+            rows = guarded(ctx, "organization", organization.id,
+                           lambda _, org=organization, w=window: list(read_organization_periods(client, org, w)))
             if rows:
+                state[PERIOD_KEY] = period
                 yield rows
                 set_savepoint(state, scope, last_day_of_period(max(r["metric_date"] for r in rows), period))
 
@@ -92,7 +104,7 @@ def posts_plan(ctx: RunContext) -> PostsPlan:
 def _posts_table_hints(resource: DltResource, history: bool, full: bool) -> DltResource:
     with_spec(resource, "replace" if full and not history else "merge")
     if history:
-        columns = spec.dlt_columns(POSTS_TABLE)
+        columns: dict[str, Any] = spec.dlt_columns(POSTS_TABLE)
         columns["metric_date"] = {**columns["metric_date"], "primary_key": True, "nullable": False}
         resource.apply_hints(primary_key=["post_id", "metric_date"], columns=columns)
     return resource
@@ -102,9 +114,8 @@ def _child_table_hints(resource: DltResource, table: str, full: bool) -> DltReso
     if full:
         return with_spec(resource, "replace", table)
     with_spec(resource, CHILD_MERGE, table)
-    columns = {**spec.dlt_columns(table),
-               DELETED_FLAG: {"name": DELETED_FLAG, "data_type": "bool", "nullable": True,
-                              "hard_delete": True}}
+    flag = {"name": DELETED_FLAG, "data_type": "bool", "nullable": True, "hard_delete": True}
+    columns: dict[str, Any] = {**spec.dlt_columns(table), DELETED_FLAG: flag}
     resource.apply_hints(merge_key="post_id", columns=columns)
     return resource
 
@@ -118,7 +129,8 @@ def posts_resources(ctx: RunContext, organizations: list[Organization]) -> list[
 
     @dlt.resource(name="organization_post_pages", selected=False)
     def post_pages() -> Iterator[PostBatch]:
-        yield from read_post_batches(client, resolver, organizations, plan, dlt.current.resource_state())
+        yield from read_post_batches(client, resolver, organizations, plan, dlt.current.resource_state(),
+                                     on_refused=lambda org_id, error: record_skip(ctx, "organization", org_id, error))
 
     @dlt.transformer(name=POSTS_TABLE)
     def organization_posts(batch: PostBatch) -> Iterator[list[dict[str, Any]]]:

@@ -20,13 +20,14 @@ refreshes its lifetime statistics. Full mode reads every post LinkedIn lists.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from lisync.incremental import get_savepoint, plan_read_window, set_savepoint
 from lisync.linkedin.client import LinkedInClient
 from lisync.linkedin.convert import to_float
+from lisync.linkedin.errors import AccessDeniedError, LinkedInAPIError, NotFoundError
 from lisync.linkedin.media import MediaResolver
 from lisync.linkedin.organizations import Organization
 from lisync.linkedin.restli import restli_list
@@ -128,7 +129,8 @@ class PostsPlan:
 
 
 def read_post_batches(client: LinkedInClient, resolver: MediaResolver, organizations: list[Organization],
-                      plan: PostsPlan, state: MutableMapping[str, Any]) -> Iterator[PostBatch]:
+                      plan: PostsPlan, state: MutableMapping[str, Any],
+                      on_refused: Callable[[str, LinkedInAPIError], None] | None = None) -> Iterator[PostBatch]:
     """Yield enriched pages of posts for every organization, moving each one's savepoint when it is complete.
 
     Args:
@@ -137,6 +139,8 @@ def read_post_batches(client: LinkedInClient, resolver: MediaResolver, organizat
         organizations: The selected company pages.
         plan: Mode, dates and window.
         state: The dlt resource state holding the savepoints (committed with the load).
+        on_refused: Called with ``(organization id, error)`` when LinkedIn refuses an organization (403/404);
+            the organization is then skipped and its savepoint stays. Without it the error propagates.
 
     """
     for organization in organizations:
@@ -147,7 +151,13 @@ def read_post_batches(client: LinkedInClient, resolver: MediaResolver, organizat
             if window is None:
                 continue
             since = day_start_ms(window.start)
-        for page in list_posts(client, organization.urn, since):
-            yield enrich(client, resolver, organization, page)
+        try:
+            for page in list_posts(client, organization.urn, since):
+                yield enrich(client, resolver, organization, page)
+        except (AccessDeniedError, NotFoundError) as error:
+            if on_refused is None:
+                raise
+            on_refused(organization.id, error)
+            continue
         if not plan.full:
             set_savepoint(state, organization.id, plan.today)

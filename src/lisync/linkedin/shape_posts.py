@@ -70,11 +70,16 @@ def classify_content(element: Mapping[str, Any]) -> str:
 
 def media_urns(element: Mapping[str, Any]) -> list[str]:
     """Return every image/video URN a post shows (media, multi-image, carousel cards, article thumbnail)."""
-    content = element.get("content") if isinstance(element.get("content"), Mapping) else {}
+    content = _record(element.get("content"))
     urns = [dig(content, "media", "id"), dig(content, "article", "thumbnail")]
     urns += [i.get("id") for i in dig(content, "multiImage", "images") or [] if isinstance(i, Mapping)]
     urns += [dig(c, "media", "id") for c in dig(content, "carousel", "cards") or [] if isinstance(c, Mapping)]
     return [u for u in urns if media_kind(u) in ("image", "video")]
+
+
+def _record(value: Any) -> Mapping[str, Any]:
+    """Return ``value`` if it is a JSON object, else an empty one."""
+    return value if isinstance(value, Mapping) else {}
 
 
 def _asset(media: TMedia, urn: Any) -> Mapping[str, Any]:
@@ -103,12 +108,11 @@ def shape_post(element: Mapping[str, Any], organization_urn: str, media: TMedia,
 
     """
     content_type = classify_content(element)
-    content = element.get("content") if isinstance(element.get("content"), Mapping) else {}
+    content = _record(element.get("content"))
     media_id = to_text(dig(content, "media", "id"))
     image = _asset(media, media_id) if content_type == "media_image" else {}
     video = _asset(media, media_id) if content_type == "media_video" else {}
-    poll = content.get("poll") if isinstance(content.get("poll"), Mapping) else {}
-    article = content.get("article") if isinstance(content.get("article"), Mapping) else {}
+    poll, article = _record(content.get("poll")), _record(content.get("article"))
     thumbnail = _asset(media, article.get("thumbnail"))
     row: dict[str, Any] = {
         "metric_date": metric_date,

@@ -10,6 +10,11 @@ token and are not counted:
 * ``GET /_sandbox/clock``; ``POST /_sandbox/clock`` with ``{"today": "YYYY-MM-DD"}`` or
   ``{"advance_days": N}``
 * ``GET /_sandbox/config``
+* ``GET /_sandbox/faults``; ``POST /_sandbox/faults`` with a :class:`~lisync.sandbox.faults.FaultConfig` as JSON
+  (e.g. ``{"rate": 0.2, "mix": "429,503,reset", "seed": 3}``; ``{}`` switches faults off)
+
+Fault injection (see :mod:`lisync.sandbox.faults`) happens before the protocol checks: per-endpoint latency,
+then a transient fault or a configured permanent 403/404, then the real answer (cut short for ``truncated``).
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from starlette.routing import Route as StarletteRoute
 
 import lisync.sandbox.routes  # noqa: F401  (registers every endpoint in core.ROUTES)
 from lisync.sandbox.core import ROUTES, RestliError, Route, SandboxRequest, SandboxResponse, access_denied
+from lisync.sandbox.faults import FaultConfig, FaultInjector, error_for, reset_connection, truncate
 from lisync.sandbox.restli import decode_query, first_value
 
 if TYPE_CHECKING:
@@ -46,6 +52,7 @@ MAX_QUERY_BYTES = 4096
 MAX_URL_BYTES = 8192
 REST_PREFIX = "/rest"
 ADMIN_PREFIX = "/_sandbox"
+RAW_SEND_KEY = "lisync.raw_send"
 _ALL_METHODS = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]
 
 
@@ -89,6 +96,7 @@ class SandboxState:
         self.world = world
         self.config = config
         self.stats = RequestStats()
+        self.faults = FaultInjector(config.faults)
 
 
 def dump_json(body: Any) -> bytes:
@@ -230,6 +238,11 @@ class SandboxDispatcher:
             return await self._admin(request, path)
         if self.state.config.latency_ms > 0:
             await asyncio.sleep(self.state.config.latency_ms / 1000)
+        fault: str | None = None
+        if path.startswith(REST_PREFIX + "/"):
+            fault, early = await self._inject_fault(request, path[len(REST_PREFIX) :])
+            if early is not None:
+                return early
         key, outcome = await self._api(request)
         sequence = self.state.stats.count(key, outcome.status)
         headers = {
@@ -237,7 +250,48 @@ class SandboxDispatcher:
             "X-LI-UUID": _li_uuid(self.state.world.seed, sequence),
             **outcome.headers,
         }
-        return _render(outcome, headers)
+        response = _render(outcome, headers)
+        if fault == "truncated" and 200 <= response.status_code < 300 and response.body:
+            # A cut body with a Content-Length that matches it: only the JSON itself is broken.
+            headers.pop("Content-Length", None)
+            return Response(truncate(bytes(response.body)), status_code=response.status_code, headers=headers,
+                            media_type="application/json")
+        return response
+
+    async def _inject_fault(self, request: Request, rest_path: str) -> tuple[str | None, Response | None]:
+        """Apply latency and faults to a ``/rest`` request: ``(fault kind, response that replaces the answer)``."""
+        faults = self.state.faults
+        delay = faults.latency_s(rest_path)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        query = request.scope.get("query_string", b"").decode("latin-1")
+        method = request.method.upper()
+        override = request.headers.get("x-http-method-override")
+        if method == "POST" and override is not None:
+            method = override.strip().upper()
+            body = (await request.body()).decode("utf-8", errors="replace")
+            query = "&".join(part for part in (query, body) if part)
+        denial = faults.denied(rest_path, unquote(query), normalized_version(request.headers.get("linkedin-version")))
+        if denial is not None:
+            self.state.stats.count(f"DENIED {rest_path}", denial.status)
+            return None, _render(_error_response(denial), dict(denial.headers))
+        kind = faults.decide(method, rest_path, query)
+        if kind is None or kind == "truncated":
+            return kind, None
+        error = error_for(kind, faults.config.retry_after_s)
+        if error is not None:
+            status, body, extra = error
+            self.state.stats.count(f"FAULT {kind}", status)
+            return kind, _render(SandboxResponse(body, status=status), extra)
+        self.state.stats.count(f"FAULT {kind}", 0)
+        if kind == "stall":
+            waited = 0.0
+            while waited < faults.config.stall_s and not await request.is_disconnected():
+                await asyncio.sleep(0.05)
+                waited += 0.05
+        if not reset_connection(request.scope.get(RAW_SEND_KEY)):
+            raise ConnectionAbortedError("sandbox fault: drop the connection")  # the server closes it
+        return kind, Response(b"", status_code=500)
 
     async def _api(self, request: Request) -> tuple[str, SandboxResponse]:
         raw_path = request.scope.get("raw_path") or request.url.path.encode()
@@ -327,6 +381,11 @@ class SandboxDispatcher:
                         400,
                     )
                 return _json({"today": world.clock.today.isoformat()})
+            if path == f"{ADMIN_PREFIX}/faults" and method == "GET":
+                return _json(state.faults.snapshot())
+            if path == f"{ADMIN_PREFIX}/faults" and method == "POST":
+                state.faults.reconfigure(FaultConfig.from_dict(json.loads(await request.body() or b"{}")))
+                return _json(state.faults.snapshot())
             if path == f"{ADMIN_PREFIX}/config" and method == "GET":
                 config = state.config
                 return _json(
@@ -338,6 +397,7 @@ class SandboxDispatcher:
                         "today": world.clock.today.isoformat(),
                         "strict_tokens": config.strict_tokens,
                         "latency_ms": config.latency_ms,
+                        "faults": state.faults.config.as_dict(),
                         "accept_retired_versions": config.accept_retired_versions,
                         "visible_account_ids": world.visible_account_ids,
                         "hidden_account_ids": world.hidden_account_ids,
@@ -390,6 +450,14 @@ def _json(body: Any, status: int = 200) -> Response:
     return Response(dump_json(body), status_code=status, media_type="application/json")
 
 
+class _SandboxStarlette(Starlette):
+    """Starlette that keeps the server's own ``send`` in the scope, so a fault can reset the connection."""
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        scope[RAW_SEND_KEY] = send
+        await super().__call__(scope, receive, send)
+
+
 def create_app(world: World, config: SandboxConfig) -> Starlette:
     """Build the sandbox's Starlette app over ``world``.
 
@@ -403,6 +471,6 @@ def create_app(world: World, config: SandboxConfig) -> Starlette:
     """
     state = SandboxState(world, config)
     dispatcher = SandboxDispatcher(state)
-    app = Starlette(routes=[StarletteRoute("/{path:path}", dispatcher.handle, methods=_ALL_METHODS)])
+    app = _SandboxStarlette(routes=[StarletteRoute("/{path:path}", dispatcher.handle, methods=_ALL_METHODS)])
     app.state.sandbox = state
     return app

@@ -20,6 +20,7 @@ from typing import Any
 import uvicorn
 
 from lisync.sandbox.core import Clock, Scale, TokenGrant, resolve_scale
+from lisync.sandbox.faults import FaultConfig
 from lisync.sandbox.world import World
 
 SANDBOX_HOST = "127.0.0.1"
@@ -45,6 +46,10 @@ class SandboxConfig:
         accept_retired_versions: Accept every past ``LinkedIn-Version`` (for benchmarking old peers);
             future versions stay inactive.
         latency_ms: Extra delay added to every API response.
+        oauth_access_token_ttl_seconds: Lifetime of access tokens the sandbox's OAuth server issues
+            (``None``: LinkedIn's 60 days); tests shorten it to expire tokens mid-run.
+        oauth_clients: Extra registered OAuth apps, as ``routes/oauth.py`` documents
+            (``{"client_id", "client_secret", "redirect_uris", "allow_loopback", "scopes", ...}``).
 
     """
 
@@ -57,6 +62,9 @@ class SandboxConfig:
     tokens: dict[str, TokenGrant] = field(default_factory=dict)
     accept_retired_versions: bool = False
     latency_ms: int = 0
+    faults: FaultConfig = field(default_factory=FaultConfig)
+    oauth_access_token_ttl_seconds: int | None = None
+    oauth_clients: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def host(self) -> str:
@@ -93,13 +101,15 @@ class SandboxConfig:
 
     def build_world(self) -> World:
         """Build the :class:`World` this configuration describes."""
-        return World(
+        world = World(
             self.seed,
             self.resolved_scale(),
             Clock(self.today),
             tokens=dict(self.tokens),
             strict_tokens=self.strict_tokens,
         )
+        world.config = self  # type: ignore[attr-defined]  # endpoint modules read their settings here
+        return world
 
 
 def _bind(port: int) -> socket.socket:
@@ -157,6 +167,10 @@ class SandboxServer:
     def reset_stats(self) -> None:
         """Forget every counted request."""
         self.app.state.sandbox.stats.reset()
+
+    def set_faults(self, faults: FaultConfig) -> None:
+        """Switch fault injection to ``faults`` (``FaultConfig()`` switches it off)."""
+        self.app.state.sandbox.faults.reconfigure(faults)
 
     def start(self, timeout_s: float = 10.0) -> SandboxServer:
         """Start serving and wait until the port accepts connections.

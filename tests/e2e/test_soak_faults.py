@@ -1,0 +1,83 @@
+"""Soak: every pipeline against a sandbox that fails 20% of requests (every fault kind) with latency.
+
+The run must end with tables identical, row for row, to a fault-free run of the same world: retries hide
+throttling, server errors, dropped and stalled connections, truncated bodies and a token expiring mid-run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import duckdb
+import pytest
+from tests.e2e.conftest import TODAY
+from tests.support import snapshot
+
+from lisync import spec
+from lisync.config import RunSettings
+from lisync.linkedin.retry import RetryPolicy
+from lisync.pipeline import available_pipelines, run
+from lisync.sandbox.faults import FAULT_KINDS, FaultConfig
+from lisync.sandbox.server import SandboxConfig, SandboxServer
+
+pytestmark = pytest.mark.slow
+
+SOAK_LATENCY_MS = {"adAnalytics*": 15, "*": 5}
+# Three fault seeds: one run of the medium world sees ~100 requests, so together they meet every fault kind.
+SOAK_SEEDS = (11, 12, 13)
+# Fast waits so the soak takes seconds per fault, not LinkedIn-sized minutes; same policy otherwise.
+SOAK_POLICY = RetryPolicy(backoff_base_s=0.05, backoff_max_s=0.5, data_volume_wait_s=0.3, read_timeout_s=1.5,
+                          max_attempts=8)
+
+
+class RenewingProvider:
+    """Renews the token whenever LinkedIn says it expired (as a refresh-token sign-in does)."""
+
+    def __init__(self) -> None:
+        self.renewals = 0
+
+    def access_token(self) -> str:
+        return f"soak-token-{self.renewals}"
+
+    def handle_unauthorized(self, error_code: str | None) -> bool:
+        if error_code != "EXPIRED_ACCESS_TOKEN":
+            return False
+        self.renewals += 1
+        return True
+
+
+def run_all(sandbox: SandboxServer, workdir: Path, provider: RenewingProvider) -> tuple[dict[str, list], dict]:
+    pipelines = available_pipelines()
+    workdir.mkdir(parents=True, exist_ok=True)
+    settings = RunSettings(pipelines=pipelines, api_base_url=f"{sandbox.base_url}/rest",
+                           duckdb_path=str(workdir / "soak.duckdb"), pipeline_name="soak",
+                           pipelines_dir=str(workdir / "dlt"), today=TODAY, retry_policy=SOAK_POLICY,
+                           start_date=TODAY.replace(year=TODAY.year - 1))
+    summary = run(settings, token_provider=provider)
+    assert summary.status == "ok", summary.error
+    tables = [t.name for p in pipelines for t in spec.load_spec()[p].tables]
+    with contextlib.closing(duckdb.connect(str(workdir / "soak.duckdb"), read_only=True)) as conn:
+        return {t: snapshot(conn, "linkedin", t) for t in tables}, summary.requests
+
+
+def test_soak_at_20_percent_faults_matches_a_fault_free_run(tmp_path: Path) -> None:
+    with SandboxServer(SandboxConfig(seed=7, scale="medium", today=TODAY)) as sandbox:
+        clean, clean_requests = run_all(sandbox, tmp_path / "clean", RenewingProvider())
+        assert clean_requests["retries"] == 0
+        for table, rows in clean.items():
+            assert rows, f"{table} is empty: the comparison would prove nothing"
+        met: set[str] = set()
+        for seed in SOAK_SEEDS:
+            sandbox.set_faults(FaultConfig(rate=0.2, mix=dict.fromkeys(FAULT_KINDS, 1.0), seed=seed, stall_s=3.0,
+                                           latency_ms=SOAK_LATENCY_MS))
+            provider = RenewingProvider()
+            faulty, faulty_requests = run_all(sandbox, tmp_path / f"faulty-{seed}", provider)
+            injected = sandbox.app.state.sandbox.faults.snapshot()["injected"]
+            met.update(injected)
+            assert faulty_requests["retries"] == sum(v for k, v in injected.items() if k != "401-expired")
+            assert provider.renewals == injected.get("401-expired", 0)
+            assert faulty_requests["total"] == clean_requests["total"]
+            for table, rows in clean.items():
+                assert faulty[table] == rows, f"{table} differs at fault seed {seed}"
+    assert met == set(FAULT_KINDS)
