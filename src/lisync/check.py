@@ -29,6 +29,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Literal
 
 from lisync.linkedin.auth import AuthError, TokenInfo
@@ -272,6 +273,15 @@ def _organization_problems(roles: list[_OrgRole], wanted: list[str] | None) -> l
     return problems
 
 
+def _page_statistics_probe(client: LinkedInClient, org_id: str) -> Any:
+    return client.get("organizationPageStatistics", {"q": "organization", "organization": urn("organization", org_id)})
+
+
+def _posts_probe(client: LinkedInClient, org_id: str) -> Any:
+    params = {"q": "author", "author": urn("organization", org_id), "count": 1}
+    return client.get("posts", params, headers=FINDER_HEADERS)
+
+
 # ---------------------------------------------------------------------------------------------- check
 
 
@@ -347,13 +357,9 @@ def check_access(client: LinkedInClient, pipelines: list[str], *, account_ids: l
             elif target_org is None:
                 probes[family] = ProbeResult(family, "skipped", "no administered organization to ask about")
             elif family == "page_statistics":
-                org = urn("organization", target_org)
-                probes[family], _ = _probe(family, lambda org=org: client.get(
-                    "organizationPageStatistics", {"q": "organization", "organization": org}))
+                probes[family], _ = _probe(family, partial(_page_statistics_probe, client, target_org))
             else:
-                org = urn("organization", target_org)
-                probes[family], _ = _probe(family, lambda org=org: client.get(
-                    "posts", {"q": "author", "author": org, "count": 1}, headers=FINDER_HEADERS))
+                probes[family], _ = _probe(family, partial(_posts_probe, client, target_org))
 
     report.token = introspect() if introspect is not None else None
     token_info = report.token

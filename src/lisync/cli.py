@@ -87,6 +87,7 @@ def build_settings(
     destination_credentials: str | None = None,
     strict: bool | None = None,
     max_workers: str | None = None,
+    shard: str | None = None,
 ) -> RunSettings:
     """Turn CLI flags (falling back to dlt config and env) into validated :class:`RunSettings`.
 
@@ -125,6 +126,7 @@ def build_settings(
         },
         strict=config.parse_bool(strict if strict is not None else config.config_value("strict"), "--strict"),
         retry_policy=RetryPolicy(max_concurrency=workers) if workers else RetryPolicy(),
+        shard=config.parse_shard(shard),
     )
 
 
@@ -209,10 +211,13 @@ def run(
         "instead of skipping it with a note.", show_default=False)] = None,
     max_workers: Annotated[str | None, typer.Option(help="Most API requests in flight at once (1-32, "
                                                     "default 4).")] = None,
+    shard: Annotated[str | None, typer.Option(help="Run as this shard of a sharded replication (see `lisync "
+                                              "plan-shards`): own savepoints and staging, and Full tables "
+                                              "replace only the shard's accounts and organizations.")] = None,
 ) -> None:
     """Replicate the selected pipelines into the destination.
 
-    Example: lisync run ad_accounts campaign_metadata --accounts 5100001 --duckdb linkedin.duckdb
+    Example: lisync run ad_accounts campaign_metadata --accounts 5100001 --duckdb lisync.duckdb
     """
     from lisync import pipeline as runner
 
@@ -223,7 +228,7 @@ def run(
             api_base_url=api_base_url, api_version=api_version, access_token=access_token,
             pipeline_name=pipeline_name, pipelines_dir=pipelines_dir, period=period,
             keep_metrics_history=keep_metrics_history, posts_replication=posts_replication,
-            destination_credentials=destination_credentials, strict=strict, max_workers=max_workers)
+            destination_credentials=destination_credentials, strict=strict, max_workers=max_workers, shard=shard)
         provider = run_token_provider(settings.access_token)
         print_warnings(provider)
         summary = runner.run(settings, token_provider=provider, show_progress=True)
@@ -342,6 +347,52 @@ def _parse_knobs(items: list[str]) -> dict[str, int]:
     return out
 
 
+@app.command(name="plan-shards")
+def plan_shards(
+    shards: Annotated[int, typer.Option(help="How many shards to split the accounts and organizations into.")],
+    fmt: Annotated[str, typer.Option("--format", help="text (default) or json (for the orchestrator "
+                                     "modules).")] = "text",
+    output: Annotated[str | None, typer.Option(help="Write the plan to this file instead of standard "
+                                               "output.")] = None,
+    measure: Annotated[str, typer.Option(help="How to weigh an account: campaigns (one listing per account) "
+                                         "or count (every account weighs the same, no extra calls).")] = "campaigns",
+    accounts: Annotated[str | None, typer.Option(help="Only plan these ad accounts (default: all visible).")] = None,
+    organizations: Annotated[str | None, typer.Option(help="Only plan these organizations (default: all "
+                                                      "administered company pages).")] = None,
+    api_base_url: Annotated[str | None, typer.Option(help="LinkedIn REST base URL (default LinkedIn's).")] = None,
+    api_version: Annotated[str | None, typer.Option(help=f"LinkedIn-Version header (default "
+                                                    f"{DEFAULT_API_VERSION}).")] = None,
+    access_token: Annotated[str | None, typer.Option(help="LinkedIn access token (default: as for `lisync "
+                                                     "run`).", show_default=False)] = None,
+) -> None:
+    """Propose a balanced split of the accounts and organizations into shards that run in parallel.
+
+    Example: lisync plan-shards --shards 4 --format json --output plan.json, then run each shard with
+    lisync run --shard shard_01 --accounts ... --organizations ... (or hand plan.json to lisync.orchestrate).
+    """
+    from lisync import shards as sharding
+
+    try:
+        if fmt not in ("text", "json"):
+            raise ConfigError(f"Invalid --format {fmt!r}: use text or json.")
+        settings = build_settings(
+            [], start_date=None, update_window_days=None, accounts=accounts, organizations=organizations,
+            destination=None, duckdb=None, dataset=None, api_base_url=api_base_url, api_version=api_version,
+            access_token=access_token)
+        provider = run_token_provider(settings.access_token)
+        plan, notes = sharding.discover_and_plan(settings, shards, measure, token_provider=provider)
+    except LisyncError as exc:
+        raise fail(str(exc), exc.exit_code) from None
+    for note in notes:
+        err.print(f"note: {note}", highlight=False, soft_wrap=True)
+    text = plan.to_json() if fmt == "json" else plan.to_text()
+    if output:
+        Path(output).write_text(text)
+        err.print(f"Wrote {output}", highlight=False)
+    else:
+        sys.stdout.write(text)
+
+
 @app.command(name="pipelines")
 def list_pipelines() -> None:
     """List the pipelines, their tables and replication modes.
@@ -375,7 +426,7 @@ def docs(
     Built from the table contract; with --duckdb or --destination also from the schema that landed there.
 
     Example: lisync docs --output docs/data-dictionary.md, or
-    lisync docs --format html --duckdb linkedin.duckdb --output data-dictionary.html
+    lisync docs --format html --duckdb lisync.duckdb --output data-dictionary.html
     """
     from lisync import docs_gen
 

@@ -103,9 +103,10 @@ class _TranslatingProvider:
 
     def handle_unauthorized(self, error_code: str | None, used_token: str | None = None) -> bool:
         """Let the inner provider renew the token after a 401."""
-        if isinstance(self.inner, RefreshingTokenProvider):
-            return bool(self._call(lambda: self.inner.handle_unauthorized(error_code, used_token=used_token)))
-        return bool(self._call(lambda: self.inner.handle_unauthorized(error_code)))
+        inner = self.inner
+        if isinstance(inner, RefreshingTokenProvider):
+            return bool(self._call(lambda: inner.handle_unauthorized(error_code, used_token=used_token)))
+        return bool(self._call(lambda: inner.handle_unauthorized(error_code)))
 
     def warnings(self) -> list[str]:
         """Return the inner provider's expiry warnings (none for a fixed token)."""

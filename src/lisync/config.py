@@ -60,6 +60,9 @@ class RunSettings:
         strict: Fail the run when LinkedIn refuses one account or organization (403/404) instead of
             skipping it with a note.
         retry_policy: Retries, backoff, time budgets, timeouts and the concurrency cap of API calls.
+        shard: Name of the shard this run is (see :mod:`lisync.shards`), or ``None`` for an unsharded run.
+            A shard keeps its own dlt state and staging dataset, and its Full tables replace only the
+            shard's own accounts and organizations, so shards can load into one dataset concurrently.
     """
 
     pipelines: list[str]
@@ -80,6 +83,7 @@ class RunSettings:
     extras: dict[str, Any] = field(default_factory=dict)
     strict: bool = False
     retry_policy: RetryPolicy = field(default_factory=RetryPolicy)
+    shard: str | None = None
 
     def __repr__(self) -> str:
         token = "***" if self.access_token else None
@@ -87,8 +91,37 @@ class RunSettings:
 
     @property
     def effective_pipeline_name(self) -> str:
-        """The dlt pipeline name: explicit, else ``lisync_<dataset>``."""
-        return self.pipeline_name or f"lisync_{self.dataset}"
+        """The dlt pipeline name: explicit, else ``lisync_<dataset>`` (``lisync_<dataset>_<shard>`` for a shard)."""
+        if self.pipeline_name:
+            return self.pipeline_name
+        return f"lisync_{self.dataset}_{self.shard}" if self.shard else f"lisync_{self.dataset}"
+
+    @property
+    def staging_dataset_layout(self) -> str | None:
+        """The dlt staging dataset layout for a shard (``<dataset>_staging_<shard>``), ``None`` unsharded.
+
+        Merges go through the staging dataset; one per shard keeps concurrent shards off each other's
+        staging tables.
+        """
+        return f"%s_staging_{self.shard}" if self.shard else None
+
+
+SHARD_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+
+
+def parse_shard(value: Any) -> str | None:
+    """Validate a shard name (lower-case letters, digits and underscores; it becomes part of schema names).
+
+    Raises:
+        ConfigError: For a name that is not a safe identifier.
+    """
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if not SHARD_PATTERN.match(text):
+        raise ConfigError(f"Invalid --shard {value!r}: use lower-case letters, digits and underscores, starting "
+                          "with a letter (at most 40), e.g. shard_01.")
+    return text
 
 
 def config_value(key: str) -> Any:

@@ -31,6 +31,7 @@ from lisync.context import RunContext
 from lisync.errors import ConfigError, LisyncError, RunFailed
 from lisync.linkedin.client import LinkedInClient, RequestStats, StaticTokenProvider, TokenProvider
 from lisync.linkedin.errors import LinkedInError
+from lisync.load_guard import duckdb_write_lock, load_with_retry
 from lisync.progress import RunProgress
 from lisync.settings import version_sunset_warning
 from lisync.summary import RunSummary
@@ -93,20 +94,35 @@ def make_destination(settings: RunSettings) -> Any:
         if path.parent and not path.parent.exists():
             raise ConfigError(f"Cannot write DuckDB file {path}: folder {path.parent} does not exist; create it "
                               "or pass another --duckdb path.")
-        return dlt.destinations.duckdb(credentials=str(path))
+        if path.stem.lower() == settings.dataset.lower():
+            raise ConfigError(f"DuckDB file {path.name} is named like the dataset {settings.dataset!r}, which DuckDB "
+                              "cannot tell apart: rename the file (e.g. lisync.duckdb) or pass another --dataset.")
+        return dlt.destinations.duckdb(credentials=str(path), **_staging_layout(settings))
     secret = settings.destination_credentials
     try:
         factory = Destination.from_reference(settings.destination)
         if factory.destination_type == FILESYSTEM_DESTINATION_TYPE:
+            if settings.shard:
+                raise ConfigError("Sharded runs need a SQL destination (their Full tables replace one slice "
+                                  "by a SQL delete): run the filesystem destination unsharded.")
             kwargs: dict[str, Any] = {"preferred_loader_file_format": FILESYSTEM_FILE_FORMAT}
             if secret:
                 kwargs["bucket_url"] = _bucket_url(secret)
             return Destination.from_reference(settings.destination, **kwargs)
-        return Destination.from_reference(settings.destination, credentials=secret) if secret else factory
+        kwargs = {**({"credentials": secret} if secret else {}), **_staging_layout(settings)}
+        return Destination.from_reference(settings.destination, **kwargs) if kwargs else factory
+    except ConfigError:
+        raise
     except Exception as exc:  # dlt raises several types for unknown/uninstalled destinations
         reason = str(exc).replace(secret, "***") if secret else str(exc)
         raise ConfigError(f"Unknown or unavailable destination {settings.destination!r}: {reason}. Use "
                           "duckdb, postgres, filesystem or another dlt destination name.") from None
+
+
+def _staging_layout(settings: RunSettings) -> dict[str, str]:
+    """A shard merges through its own staging dataset, so concurrent shards never share staging tables."""
+    layout = settings.staging_dataset_layout
+    return {"staging_dataset_name_layout": layout} if layout else {}
 
 
 def _bucket_url(location: str) -> str:
@@ -189,9 +205,10 @@ def build_source(ctx: RunContext) -> DltSource:
 
 
 def _root_error(exc: BaseException) -> BaseException:
-    """Find the LinkedIn or lisync error behind dlt's step wrappers, if there is one."""
+    """Find the error behind dlt's step wrappers: a LinkedIn or lisync error, else the deepest cause."""
     seen: set[int] = set()
     stack: list[BaseException | None] = [exc]
+    deepest = exc
     while stack:
         current = stack.pop()
         if current is None or id(current) in seen:
@@ -199,8 +216,9 @@ def _root_error(exc: BaseException) -> BaseException:
         seen.add(id(current))
         if isinstance(current, LinkedInError | LisyncError):
             return current
+        deepest = current
         stack.extend([getattr(current, "exception", None), current.__cause__, current.__context__])
-    return exc
+    return deepest
 
 
 def count_rows(pipeline: dlt.Pipeline, tables: list[str]) -> dict[str, int]:
@@ -271,9 +289,13 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             ctx = RunContext(settings=settings, client=client, summary=summary)
             if settings.today is not None:
                 ctx.today = settings.today
+            pipeline = make_pipeline(settings)  # destination errors surface before any API call
             progress.stage("discovering accounts and organizations")
             source = build_source(ctx)
-            pipeline = make_pipeline(settings)
+            if settings.shard and not pipeline.has_pending_data:
+                # A shard may run on any orchestrator worker: take its savepoints from the destination.
+                with duckdb_write_lock(_duckdb_file(settings)):
+                    pipeline.sync_destination()
             progress.stage("extracting")
             pipeline.extract(source, loader_file_format=preferred_file_format(settings.destination))
             _kill_point("extract")
@@ -281,11 +303,12 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             pipeline.normalize()
             _kill_point("normalize")
             progress.stage("loading")
-            pipeline.load()
-            _kill_point("load")
-            progress.stage("post-load")
-            _after_load(pipeline, settings)
-        summary.tables = count_rows(pipeline, tables)
+            with duckdb_write_lock(_duckdb_file(settings)):
+                load_with_retry(pipeline)
+                _kill_point("load")
+                progress.stage("post-load")
+                _after_load(pipeline, settings)
+                summary.tables = count_rows(pipeline, tables)
     except (PipelineStepFailed, LinkedInError, LisyncError) as exc:
         root = _root_error(exc)
         summary.status = "failed"
@@ -293,11 +316,17 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
         if isinstance(root, LisyncError) and root.exit_code == 2:
             raise root from None  # usage errors (bad settings, unknown accounts) surface as they are
         if pipeline is not None:
-            summary.tables = count_rows(pipeline, tables)
+            with duckdb_write_lock(_duckdb_file(settings)):
+                summary.tables = count_rows(pipeline, tables)
     finally:
         summary.requests = stats.as_dict()
         summary.seconds = time.monotonic() - started
     return summary
+
+
+def _duckdb_file(settings: RunSettings) -> str | None:
+    """The DuckDB file a shard must lock before opening it (DuckDB allows one writing process per file)."""
+    return settings.duckdb_path if settings.shard and settings.destination == "duckdb" else None
 
 
 def _kill_point(stage: str) -> None:
@@ -324,14 +353,19 @@ def _after_load(pipeline: dlt.Pipeline, settings: RunSettings) -> None:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    """Return the first meaningful line of ``exc``'s message, naming its type when it is not lisync's own."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = lines[0] if lines else type(exc).__name__
+    if not isinstance(exc, LinkedInError | LisyncError) and not text.startswith(type(exc).__name__):
+        text = f"{type(exc).__name__}: {text}"
     return text
 
 
 def _describe_destination(settings: RunSettings) -> str:
+    where = f"dataset {settings.dataset}" + (f", shard {settings.shard}" if settings.shard else "")
     if settings.destination == "duckdb":
-        return f"duckdb:{settings.duckdb_path} (dataset {settings.dataset})"
-    return f"{settings.destination} (dataset {settings.dataset})"
+        return f"duckdb:{settings.duckdb_path} ({where})"
+    return f"{settings.destination} ({where})"
 
 
 def ensure_ok(summary: RunSummary) -> RunSummary:

@@ -17,7 +17,9 @@ DEFAULT_OAUTH_BASE_URL: Final = "https://www.linkedin.com/oauth/v2"
 DEFAULT_API_VERSION: Final = "202610"
 
 DEFAULT_DATASET: Final = "linkedin"
-DEFAULT_DUCKDB_PATH: Final = "linkedin.duckdb"
+# Not "linkedin.duckdb": DuckDB names the catalog after the file, and a catalog called like the default
+# dataset ("linkedin") makes every qualified name ambiguous.
+DEFAULT_DUCKDB_PATH: Final = "lisync.duckdb"
 DEMO_DUCKDB_PATH: Final = "lisync_demo.duckdb"
 
 # LinkedIn supports each monthly API version for about a year; warn this many days before that year ends.

@@ -1,6 +1,7 @@
 """The ads entity pipelines: ad accounts, campaign groups, campaigns, creatives and conversions.
 
-Resources (all *Full* replication, ``replace``):
+Resources (all *Full* replication, ``replace``; in a sharded run each replaces only its shard's slice,
+see :func:`ads_resources`):
 
 * ``ad_accounts`` — ``GET /rest/adAccounts?q=search`` (cursor paging, 1,000 per page)
 * ``campaign_group_metadata`` — ``GET /rest/adAccounts/{id}/adCampaignGroups?q=search``
@@ -22,11 +23,12 @@ from typing import TYPE_CHECKING, Any
 import dlt
 from dlt.extract.resource import DltResource
 
+from lisync import spec
 from lisync.linkedin.client import LinkedInClient
 
 if TYPE_CHECKING:
     from lisync.linkedin.catalog import AccountCatalog
-from lisync.linkedin.hints import with_spec
+from lisync.linkedin.hints import slice_disposition, with_spec
 from lisync.linkedin.restli import restli_list, restli_record, urn
 from lisync.linkedin.shape_ads import (
     shape_ad_account,
@@ -49,6 +51,9 @@ CREATIVE_STATUSES = ("ACTIVE", "PAUSED", "DRAFT", "ARCHIVED", "CANCELED", "PENDI
 FINDER_HEADERS = {"X-RestLi-Method": "FINDER"}
 
 ASSOCIATED_CAMPAIGNS_TABLE = "conversion_details__associated_campaigns"
+DELETED_FLAG = "_dlt_deleted"
+# The marker row's campaign: never a real campaign URN, so it cannot collide with a row's key.
+MARKER_CAMPAIGN = ""
 
 TEntities = list[dict[str, Any]]
 # Runs one account's listing; returns None when LinkedIn refuses the account (see lisync.partial).
@@ -98,17 +103,26 @@ def list_conversions(client: LinkedInClient, account_id: str) -> Iterator[list[d
 
 
 def ads_resources(catalog: AccountCatalog, visible_accounts: list[dict[str, Any]],
-                  selected_accounts: list[dict[str, Any]], guard: TAccountGuard = _unguarded) -> list[DltResource]:
+                  selected_accounts: list[dict[str, Any]], guard: TAccountGuard = _unguarded,
+                  sharded: bool = False) -> list[DltResource]:
     """The ads entity tables.
 
     ``ad_accounts`` has no *Accounts* parameter in the spec, so it lists every account the token can
     see; the other tables cover the selected accounts only.
+
+    A sharded run (``sharded=True``) replaces only its own slice of each table, so shards loading into one
+    dataset never wipe each other's rows: ``ad_accounts`` holds the shard's accounts (all shards together
+    hold every account), the account tables are replaced where ``account_id`` is one of the shard's, and
+    ``conversion_details__associated_campaigns`` (which has no account column) is replaced per conversion
+    rule the shard lists: each rule also sends a hard-delete marker row, so a rule's old associations go
+    even when it now has none.
 
     Args:
         catalog: Per-account entity listings, shared with the performance pipelines.
         visible_accounts: Every ad account element the token can see (already fetched).
         selected_accounts: The accounts the *Accounts* filter selects.
         guard: Runs each account's listing, skipping an account LinkedIn refuses (403/404).
+        sharded: Replace the shard's slice of each table instead of the whole table.
 
     Returns:
         One resource per table: ad_accounts, campaign_group_metadata, campaign_metadata,
@@ -119,7 +133,7 @@ def ads_resources(catalog: AccountCatalog, visible_accounts: list[dict[str, Any]
 
     @dlt.resource(name="ad_accounts")
     def ad_accounts() -> Iterator[dict[str, Any]]:
-        yield [shape_ad_account(account) for account in visible_accounts]
+        yield [shape_ad_account(account) for account in (selected_accounts if sharded else visible_accounts)]
 
     @dlt.resource(name="campaign_group_metadata")
     def campaign_group_metadata() -> Iterator[dict[str, Any]]:
@@ -149,10 +163,32 @@ def ads_resources(catalog: AccountCatalog, visible_accounts: list[dict[str, Any]
 
     @dlt.transformer(name=ASSOCIATED_CAMPAIGNS_TABLE)
     def associated_campaigns(elements: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-        yield [row for e in elements for row in shape_conversion_campaigns(e)]
+        rows = [row for e in elements for row in shape_conversion_campaigns(e)]
+        if sharded:
+            rows += [_deletion_marker(e) for e in elements if e.get("id") is not None]
+        yield rows
 
     # One listing of conversions feeds both tables (dlt evaluates the shared parent once).
     raw = conversion_elements()
     entities = [ad_accounts(), campaign_group_metadata(), campaign_metadata(), creative_metadata(),
                 raw | conversion_details, raw | associated_campaigns]
-    return [with_spec(r, "replace") for r in entities]
+    if not sharded:
+        return [with_spec(r, "replace") for r in entities]
+    resources = [with_spec(entities[0], slice_disposition("id", account_ids))]
+    resources += [with_spec(r, slice_disposition("account_id", account_ids)) for r in entities[1:5]]
+    return [*resources, _per_conversion_replace(entities[5])]
+
+
+def _deletion_marker(conversion: dict[str, Any]) -> dict[str, Any]:
+    """A row that deletes every stored association of ``conversion`` and is itself never inserted."""
+    return {"conversion_id": str(conversion["id"]), "associatedcampaigns__campaign": MARKER_CAMPAIGN,
+            DELETED_FLAG: True}
+
+
+def _per_conversion_replace(resource: DltResource) -> DltResource:
+    """Merge associated campaigns per conversion rule (``delete-insert`` on ``conversion_id``)."""
+    with_spec(resource, {"disposition": "merge", "strategy": "delete-insert"})
+    flag = {"name": DELETED_FLAG, "data_type": "bool", "nullable": True, "hard_delete": True}
+    columns: dict[str, Any] = {**spec.dlt_columns(ASSOCIATED_CAMPAIGNS_TABLE), DELETED_FLAG: flag}
+    resource.apply_hints(merge_key="conversion_id", columns=columns)
+    return resource

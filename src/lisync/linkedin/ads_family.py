@@ -26,7 +26,8 @@ def build_resources(ctx: RunContext, pipelines: list[str]) -> list[DltResource]:
     ensure_accounts(ctx)
     wanted = {t.name for p in pipelines for t in spec.load_spec()[p].tables}
     resources = ads_resources(account_catalog(ctx), ctx.visible_accounts, ctx.selected_accounts,
-                              guard=lambda account_id, fetch: guarded(ctx, "account", account_id, fetch))
+                              guard=lambda account_id, fetch: guarded(ctx, "account", account_id, fetch),
+                              sharded=ctx.settings.shard is not None)
     return [r for r in resources if r.name in wanted]
 
 

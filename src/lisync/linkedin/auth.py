@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 import requests
 from dlt.sources.helpers.requests.retry import Client as RetryingClient
 
+from lisync.errors import LisyncError
 from lisync.linkedin.credentials import DEFAULT_AUTH_BASE_URL, Credentials, redact
 from lisync.linkedin.scopes import parse_scopes
 
@@ -57,7 +58,7 @@ def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class AuthError(Exception):
+class AuthError(LisyncError):
     """Base class of OAuth failures."""
 
 

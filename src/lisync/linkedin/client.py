@@ -172,7 +172,8 @@ class _LinkedInAuth(AuthBase):
         except ValueError:
             code = None
         if self._passes_used_token:
-            sent = response.request.headers.get("Authorization", "")
+            sent = response.request.headers.get("Authorization") or ""
+            sent = sent.decode("latin-1") if isinstance(sent, bytes) else sent
             used_token = sent.removeprefix("Bearer ") if sent.startswith("Bearer ") else None
             renewed = self.provider.handle_unauthorized(code, used_token=used_token)  # type: ignore[call-arg]
         else:

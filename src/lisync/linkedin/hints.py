@@ -53,3 +53,23 @@ def add_child_table(resource: DltResource, table: str, write_disposition: Any) -
 def row_for(table: str, row: dict[str, Any]) -> Any:
     """Mark ``row`` as belonging to ``table`` (a child table produced by the parent's resource)."""
     return dlt.mark.with_table_name(row, table)
+
+
+def slice_disposition(column: str, values: list[str]) -> dict[str, Any]:
+    """A write disposition that replaces one slice of a table: the rows whose ``column`` is in ``values``.
+
+    A sharded run uses it in place of ``replace`` for Full tables: dlt deletes the slice (every row of the
+    shard's accounts or organizations, including entities that vanished from LinkedIn) and inserts what
+    was read, in one merge through the shard's staging dataset, and other shards' rows stay untouched.
+
+    Args:
+        column: The slice column (``account_id``, ``id`` for ad_accounts, ``organization_urn``).
+        values: The slice's values: numeric ids or URNs, which need no quoting beyond SQL's ``'``.
+
+    Returns:
+        dlt's ``merge``/``delete-insert`` disposition with a ``destination_scope``.
+
+    """
+    literals = ", ".join("'" + value.replace("'", "''") + "'" for value in values)
+    scope = f"{column} IN ({literals})" if values else "1 = 0"  # an empty slice deletes nothing
+    return {"disposition": "merge", "strategy": "delete-insert", "destination_scope": scope}

@@ -18,6 +18,9 @@ Resources:
   destination), so all of the post's old rows go even when it now has none (a hashtag edited away).
   In full mode they are replaced.
 
+In a sharded run (``settings.shard``) every table that full mode would replace instead replaces only the
+rows of the shard's organizations (``organization_urn``), so shards share one dataset safely.
+
 Every table is fed by one shared listing of post pages (dlt evaluates it once), so a run costs one posts
 listing, one statistics call and at most one images and one videos lookup per page of 100 posts.
 """
@@ -35,7 +38,7 @@ from lisync import spec
 from lisync.context import RunContext
 from lisync.errors import ConfigError
 from lisync.incremental import get_savepoint, set_savepoint
-from lisync.linkedin.hints import with_spec
+from lisync.linkedin.hints import slice_disposition, with_spec
 from lisync.linkedin.media import MediaResolver
 from lisync.linkedin.organizations import Organization, ensure_organizations
 from lisync.linkedin.page_statistics import (
@@ -101,8 +104,14 @@ def posts_plan(ctx: RunContext) -> PostsPlan:
     )
 
 
-def _posts_table_hints(resource: DltResource, history: bool, full: bool) -> DltResource:
-    with_spec(resource, "replace" if full and not history else "merge")
+def _full_disposition(organizations: list[Organization] | None) -> Any:
+    """``replace``, or for a shard (``organizations`` given) a replace of those organizations' rows only."""
+    return "replace" if organizations is None else slice_disposition("organization_urn", [o.urn for o in organizations])
+
+
+def _posts_table_hints(resource: DltResource, history: bool, full: bool,
+                       shard_organizations: list[Organization] | None = None) -> DltResource:
+    with_spec(resource, _full_disposition(shard_organizations) if full and not history else "merge")
     if history:
         columns: dict[str, Any] = spec.dlt_columns(POSTS_TABLE)
         columns["metric_date"] = {**columns["metric_date"], "primary_key": True, "nullable": False}
@@ -110,9 +119,10 @@ def _posts_table_hints(resource: DltResource, history: bool, full: bool) -> DltR
     return resource
 
 
-def _child_table_hints(resource: DltResource, table: str, full: bool) -> DltResource:
+def _child_table_hints(resource: DltResource, table: str, full: bool,
+                       shard_organizations: list[Organization] | None = None) -> DltResource:
     if full:
-        return with_spec(resource, "replace", table)
+        return with_spec(resource, _full_disposition(shard_organizations), table)
     with_spec(resource, CHILD_MERGE, table)
     flag = {"name": DELETED_FLAG, "data_type": "bool", "nullable": True, "hard_delete": True}
     columns: dict[str, Any] = {**spec.dlt_columns(table), DELETED_FLAG: flag}
@@ -152,8 +162,10 @@ def posts_resources(ctx: RunContext, organizations: list[Organization]) -> list[
         return rows
 
     raw = post_pages()
-    resources = [_posts_table_hints(raw | organization_posts, history, plan.full)]
-    resources += [_child_table_hints(raw | child(table), table, plan.full) for table in CHILD_TABLES]
+    shard_organizations = organizations if ctx.settings.shard else None
+    resources = [_posts_table_hints(raw | organization_posts, history, plan.full, shard_organizations)]
+    resources += [_child_table_hints(raw | child(table), table, plan.full, shard_organizations)
+                  for table in CHILD_TABLES]
     return resources
 
 

@@ -10,6 +10,7 @@ Routes (all under ``/rest``; data from :class:`lisync.sandbox.organic_world.Orga
   ``/organizationalEntityShareStatistics?q=organizationalEntity``: lifetime without ``timeIntervals``,
   one element per whole bucket with it; share statistics also per post (``shares``/``ugcPosts`` lists).
 * ``GET /posts?q=author`` (``count`` 10 by default, at most 100; ``sortBy``; ``viewContext``),
+  ``?q=dscAdAccount`` (an ad account's DSC posts: none are modelled, so an empty page),
   ``/posts/{urn}`` and BATCH_GET ``/posts?ids=List(..)``.
 * ``GET /images|videos|documents/{urn}`` and their BATCH_GETs; a token without media permission gets 403.
 * ``GET /networkSizes/{urn}?edgeType=COMPANY_FOLLOWED_BY_MEMBER``.
@@ -432,6 +433,36 @@ def find_posts_by_author(request: SandboxRequest) -> SandboxResponse:
     shaped.sort(key=lambda p: (p[key], p["id"]), reverse=True)
     return SandboxResponse({"paging": _paging(request, len(shaped), start, count),
                             "elements": shaped[start:start + count]})
+
+
+DSC_AD_TYPES = frozenset({"STANDARD", "VIDEO", "CAROUSEL", "JOB_POSTING", "NATIVE_DOCUMENT", "EVENT"})
+DSC_SCOPES = (*POST_SCOPES, frozenset({"r_ads"}), frozenset({"rw_ads"}))
+
+
+@route("GET", "/posts", finder="dscAdAccount", resource="partnerApiPostsExternal", scopes=DSC_SCOPES)
+def find_posts_by_ad_account(request: SandboxRequest) -> SandboxResponse:
+    """List the Direct Sponsored Content (dark) posts of an ad account (Posts API "Find Posts by Account").
+
+    The sandbox models no DSC posts (sponsored creatives reference posts the organic world does not hold),
+    so a valid request for an account the member can see answers an empty ``start``/``count`` page.
+    """
+    raw = _scalar(request, "dscAdAccount", required=True) or ""
+    prefix, _, tail = raw.rpartition(":")
+    if prefix != "urn:li:sponsoredAccount" or not tail.isdigit():
+        raise _bad_request(f"Parameter 'dscAdAccount' is invalid: expected urn:li:sponsoredAccount:<id>, got {raw!r}.")
+    account_id = int(tail)
+    if request.world.account(account_id) is None:
+        raise RestliError(404, f"Ad account {account_id} does not exist")
+    if not request.world.can_see_account(_grant(request), account_id):
+        raise access_denied("partnerApiPostsExternal", "FINDER-dscAdAccount", request.version)
+    unknown = sorted(set(_list_param(request, "dscAdTypes")) - DSC_AD_TYPES)
+    if unknown:
+        raise _bad_request(f"Parameter 'dscAdTypes' is invalid: {', '.join(unknown)}; use "
+                           f"{', '.join(sorted(DSC_AD_TYPES))}.")
+    start, count = _int_param(request, "start", 0), _int_param(request, "count", POSTS_DEFAULT_COUNT)
+    if count > POSTS_MAX_COUNT:
+        raise _bad_request(f"Parameter 'count' is invalid: {count} is above the maximum {POSTS_MAX_COUNT}.")
+    return SandboxResponse({"paging": _paging(request, 0, start, count), "elements": []})
 
 
 @route("GET", "/posts/{post_urn}", resource="partnerApiPostsExternal", scopes=POST_SCOPES)
