@@ -229,6 +229,8 @@ def run(
             pipeline_name=pipeline_name, pipelines_dir=pipelines_dir, period=period,
             keep_metrics_history=keep_metrics_history, posts_replication=posts_replication,
             destination_credentials=destination_credentials, strict=strict, max_workers=max_workers, shard=shard)
+        if today:  # the hidden flag used to be accepted and ignored; benchmarks and shard tests rely on it
+            settings.today = config.parse_date(today, "--today", today=dt.date.max)
         provider = run_token_provider(settings.access_token)
         print_warnings(provider)
         summary = runner.run(settings, token_provider=provider, show_progress=True)

@@ -243,11 +243,25 @@ def check_config_keys(section: dict[str, Any] | None) -> None:
             raise ConfigError(f"Unknown setting {key!r} in [{CONFIG_SECTION}]:{hint}")
 
 
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9\-._~+/=]+$")
+
+
 def resolve_access_token(explicit: str | None) -> str | None:
-    """Return the access token from the flag, dlt secrets/env or ``LINKEDIN_ACCESS_TOKEN``, else ``None``."""
+    """Return the access token from the flag, dlt secrets/env or ``LINKEDIN_ACCESS_TOKEN``, else ``None``.
+
+    Raises:
+        ConfigError: For a token with characters LinkedIn never issues (spaces, quotes, line breaks…); the
+            token itself is never shown.
+    """
     for candidate in (explicit, secret_value("access_token"), os.environ.get("LINKEDIN_ACCESS_TOKEN")):
         if candidate:
-            return str(candidate).strip()
+            token = str(candidate).strip()
+            if not TOKEN_PATTERN.match(token):
+                prefix = " drop the 'Bearer ' prefix," if token.lower().startswith("bearer ") else ""
+                raise ConfigError("Malformed LinkedIn access token (it holds spaces, quotes or other characters "
+                                  f"LinkedIn tokens never contain):{prefix} paste the whole token on one line, or "
+                                  "sign in with `lisync auth login`.")
+            return token
     return None
 
 

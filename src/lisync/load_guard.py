@@ -35,7 +35,7 @@ CATALOG_CONFLICTS = (
     "deadlock detected",
     "could not serialize access",
 )
-LOAD_ATTEMPTS = 5
+LOAD_ATTEMPTS = 8
 RETRY_BASE_SECONDS = 0.5
 
 

@@ -91,6 +91,10 @@ def make_destination(settings: RunSettings) -> Any:
             raise ConfigError("--destination-credentials does not apply to duckdb: pass the file with "
                               "--duckdb PATH (or choose another --destination).")
         path = Path(settings.duckdb_path).expanduser()
+        if path.is_dir() or (path.parent.exists() and not path.parent.is_dir()) or (
+                path.parent.is_dir() and not os.access(path.parent, os.W_OK)):
+            raise ConfigError(f"Cannot write DuckDB file {path}: it is a folder, or its folder is not a writable "
+                              "folder; pass a --duckdb path to a file in a folder you can write.")
         if path.parent and not path.parent.exists():
             raise ConfigError(f"Cannot write DuckDB file {path}: folder {path.parent} does not exist; create it "
                               "or pass another --duckdb path.")
@@ -133,13 +137,16 @@ def _bucket_url(location: str) -> str:
 
 
 # Columnar or bulk formats keep the loader's memory flat: DuckDB parsing one huge INSERT of wide
-# performance rows took ~2 GB where Parquet takes ~250 MB; Postgres loads CSV through COPY.
-PREFERRED_FILE_FORMATS: dict[str, str] = {"duckdb": "parquet", "motherduck": "parquet", "filesystem": "parquet",
+# performance rows took ~2 GB where Parquet takes ~250 MB; Postgres loads CSV through COPY. (filesystem
+# gets Parquet as its factory's preferred format in make_destination.) NORMALIZE__LOADER_FILE_FORMAT wins.
+PREFERRED_FILE_FORMATS: dict[str, str] = {"duckdb": "parquet", "motherduck": "parquet",
                                           "postgres": "csv"}
 
 
 def preferred_file_format(destination: str) -> str | None:
-    """Return the load file format lisync uses for ``destination`` (``None``: dlt's default)."""
+    """Return the load file format lisync uses for ``destination`` (``None``: dlt's default or config)."""
+    if os.environ.get("NORMALIZE__LOADER_FILE_FORMAT"):
+        return None
     return PREFERRED_FILE_FORMATS.get(destination)
 
 
@@ -156,7 +163,36 @@ def make_pipeline(settings: RunSettings) -> dlt.Pipeline:
         **kwargs,
     )
     check_destination_config(pipeline, settings)
+    check_destination_reachable(pipeline, settings)
     return pipeline
+
+
+def check_destination_reachable(pipeline: dlt.Pipeline, settings: RunSettings) -> None:
+    """Open (and close) a connection to a SQL server destination: an unreachable server fails before extracting.
+
+    DuckDB (checked on the file system, and possibly locked by a concurrent shard) and destinations without a
+    SQL client are not checked here.
+
+    Raises:
+        ConfigError: Naming the destination, what failed (credentials never shown) and the fix.
+    """
+    if settings.destination == "duckdb":
+        return
+    try:
+        client = pipeline.sql_client()
+    except Exception:  # filesystem and other non-SQL destinations
+        return
+    try:
+        with client:
+            pass
+    except Exception as exc:
+        secret = settings.destination_credentials
+        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if secret:
+            detail = detail.replace(secret, "***")
+        raise ConfigError(f"Cannot connect to destination {settings.destination!r} ({detail.rstrip('.')}): check "
+                          "that the server runs and accepts connections, and the host, port and credentials in "
+                          "--destination-credentials.") from None
 
 
 def check_destination_config(pipeline: dlt.Pipeline, settings: RunSettings) -> None:

@@ -33,7 +33,7 @@ from lisync.linkedin.restli import date_range, restli_list, urn
 from lisync.linkedin.retry import RetryPolicy, _LinkedInWait
 from lisync.sandbox.faults import FaultConfig
 from lisync.sandbox.server import SandboxConfig, SandboxServer
-from lisync.settings import DEFAULT_API_VERSION, version_support_ends, version_sunset_warning
+from lisync.settings import DEFAULT_API_VERSION, version_sunset_warning, version_support_ends
 
 TODAY = dt.date(2026, 11, 15)
 FAST = RetryPolicy(backoff_base_s=0.01, backoff_max_s=0.05, data_volume_wait_s=0.2, read_timeout_s=0.5,

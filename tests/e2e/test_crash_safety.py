@@ -24,11 +24,11 @@ from typing import Any
 import duckdb
 import pytest
 from dlt.common.versioned_state import decompress_state
+from tests.support import snapshot
 
 from lisync import spec
 from lisync.pipeline import KILL_AT_ENV, available_pipelines
 from lisync.sandbox.server import SandboxConfig, SandboxServer
-from tests.support import snapshot
 
 pytestmark = pytest.mark.slow
 
@@ -122,7 +122,8 @@ def uncovered_savepoints(rows: dict[str, list[tuple[Any, ...]]], savepoints: dic
             continue
         table, kind = SAVEPOINT_TABLES[resource]
         for scope in scopes:
-            if scope_rows(rows.get(table, []), table, kind, scope) != scope_rows(reference.get(table, []), table, kind, scope):
+            expected = scope_rows(reference.get(table, []), table, kind, scope)
+            if scope_rows(rows.get(table, []), table, kind, scope) != expected:
                 problems.append(f"{resource} savepoint {scope} is committed but {table} lacks its rows")
     return problems
 

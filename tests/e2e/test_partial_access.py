@@ -12,10 +12,10 @@ from collections.abc import Iterator
 
 import dlt
 import pytest
+from tests.e2e.conftest import TODAY, Runner
 
 from lisync.sandbox.faults import FaultConfig
 from lisync.sandbox.server import SandboxConfig, SandboxServer
-from tests.e2e.conftest import TODAY, Runner
 
 ADS = ("campaign_group_metadata", "campaign_metadata", "creative_metadata", "conversion_details")
 

@@ -35,5 +35,5 @@ def account_catalog(ctx: RunContext) -> AccountCatalog:
     """Return the run's shared per-account entity catalog."""
     catalog = ctx.cache.get("account_catalog")
     if catalog is None:
-        catalog = ctx.cache["account_catalog"] = AccountCatalog(ctx.client)
+        catalog = ctx.cache["account_catalog"] = AccountCatalog(ctx.client, add_note=ctx.summary.add_note)
     return catalog

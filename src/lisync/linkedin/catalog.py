@@ -8,6 +8,7 @@ and sharing the result keeps a combined run at one listing per account and entit
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,10 +24,16 @@ class AccountCatalog:
 
     Args:
         client: The LinkedIn client.
+        add_note: Where to report elements dropped for lack of an ``id`` (the run summary's notes).
+
+    Attributes:
+        dropped: Elements dropped per listing kind because they had no ``id`` (a key column cannot be null).
     """
 
-    def __init__(self, client: LinkedInClient) -> None:
+    def __init__(self, client: LinkedInClient, add_note: Callable[[str], None] | None = None) -> None:
         self.client = client
+        self.dropped: Counter[str] = Counter()
+        self._add_note = add_note
         self._cache: dict[tuple[str, str], list[TEntity]] = {}
         self._locks: dict[tuple[str, str], threading.Lock] = {}
         self._refused: dict[tuple[str, str], LinkedInAPIError] = {}
@@ -41,13 +48,21 @@ class AccountCatalog:
                 raise self._refused[key]
             if key not in self._cache:
                 seen: dict[Any, TEntity] = {}
+                dropped = 0
                 try:
                     for element in fetch():
+                        if element.get("id") is None:
+                            dropped += 1
+                            continue
                         seen.setdefault(element.get("id"), element)  # pages may repeat an element
                 except (AccessDeniedError, NotFoundError) as error:
                     self._refused[key] = error
                     raise
                 self._cache[key] = list(seen.values())
+                self.dropped[kind] += dropped
+                if dropped and self._add_note is not None:
+                    self._add_note(f"{kind} of account {account_id}: {dropped} elements without an id were dropped "
+                                   "(an id is the table's key).")
             return self._cache[key]
 
     def campaign_groups(self, account_id: str) -> list[TEntity]:

@@ -26,8 +26,9 @@ from dlt.sources.helpers.rest_client.client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
 from requests import PreparedRequest, Request, Response
 from requests.auth import AuthBase
+from requests.exceptions import RequestException, Timeout
 
-from lisync.linkedin.errors import BadResponseError, api_error
+from lisync.linkedin.errors import BadResponseError, NetworkError, api_error
 from lisync.linkedin.restli import MAX_QUERY_LENGTH, encode_query
 from lisync.linkedin.retry import LinkedInRetryingClient, RetryPolicy, cached_json
 from lisync.settings import DEFAULT_API_BASE_URL, DEFAULT_API_VERSION
@@ -216,7 +217,14 @@ class _LinkedInRESTClient(RESTClient):
         self.stats.count_request(endpoint)
         if request.method.upper() == "GET" and len(parts.query) > MAX_QUERY_LENGTH:
             request = _tunneled(request)
-        response = super()._send_request(request, **kwargs)
+        try:
+            response = super()._send_request(request, **kwargs)
+        except RequestException as exc:
+            host = urlsplit(self.base_url).netloc
+            reason = "timed out" if isinstance(exc, Timeout) else "connection failed"
+            raise NetworkError(f"Cannot reach LinkedIn at {host} ({reason} on {endpoint}, after every retry): "
+                               "check the network and --api-base-url, then re-run; lisync resumes where it "
+                               "stopped.") from None
         if response.status_code >= 400:
             self.stats.count_error(endpoint, response.status_code)
             raise api_error(response.status_code, endpoint, _json_or_none(response),

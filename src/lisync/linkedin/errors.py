@@ -10,6 +10,7 @@ Hierarchy::
     │   ├── VersionRetiredError        426: LinkedIn no longer serves the requested API version
     │   ├── ThrottledError             429: still throttled after every retry
     │   └── ServerError                5xx: LinkedIn kept failing after every retry
+    ├── NetworkError                   LinkedIn could not be reached (refused, reset, timed out) after every retry
     └── BadResponseError               LinkedIn answered 2xx with a body lisync cannot use
 """
 
@@ -111,6 +112,10 @@ class ServerError(LinkedInAPIError):
     """5xx after every retry: LinkedIn kept failing."""
 
     hint = "LinkedIn kept failing after every retry: re-run later; lisync resumes where it stopped."
+
+
+class NetworkError(LinkedInError):
+    """LinkedIn could not be reached, or kept dropping or stalling the connection, after every retry."""
 
 
 class BadResponseError(LinkedInError):
