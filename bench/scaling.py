@@ -107,6 +107,11 @@ def main() -> None:
         print(f"\n- {s['name']}: {len(s['accounts'])} accounts, {r.summary['requests']['total']} requests, "
               f"{r.seconds:.1f} s, peak RSS {r.peak_rss_mb:.0f} MB", end="")
     print(f"\n- one process peak RSS {first.peak_rss_mb:.0f} MB")
+    for label, m in (("first run", first), ("next-day run", nextday)):
+        analytics = m.summary.get("details", {}).get("analytics", {})
+        fetched = {t: (v["rows"], v["requests"]) for t, v in analytics.items()}
+        print(f"- {label}: performance rows fetched / adAnalytics requests per table {fetched}; "
+              f"requests by endpoint {m.summary['requests'].get('by_endpoint')}")
 
 
 if __name__ == "__main__":

@@ -21,8 +21,8 @@ from rich.markup import escape
 from lisync import __version__, config, spec
 from lisync.cli_auth import auth_app, check_command, print_warnings, run_token_provider
 from lisync.config import RunSettings
-from lisync.linkedin.retry import RetryPolicy
 from lisync.errors import ConfigError, LisyncError
+from lisync.linkedin.retry import RetryPolicy
 from lisync.settings import (
     DEFAULT_API_BASE_URL,
     DEFAULT_API_VERSION,

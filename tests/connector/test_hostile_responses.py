@@ -253,3 +253,13 @@ def test_elements_without_an_id_are_not_merged_into_one(hostile: tuple[HostilePa
     listed = catalog.campaigns("5")
     assert [e.get("id") for e in listed] == [1]
     assert catalog.dropped == {"campaigns": 2}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_conversion_rule_windows_and_campaign_counts_survive_hostile_rules(world: World, data: st.DataObject) -> None:
+    from lisync.linkedin.analytics import MIN_UPDATE_WINDOW_DAYS, conversions_by_campaign, default_update_window
+
+    rules = [mutate(data.draw(st.sampled_from(world.conversions)), data) for _ in range(3)]
+    assert default_update_window(rules) >= MIN_UPDATE_WINDOW_DAYS
+    assert all(isinstance(k, str) and v > 0 for k, v in conversions_by_campaign(rules).items())

@@ -23,6 +23,7 @@ from lisync.linkedin.client import LinkedInClient, StaticTokenProvider
 from lisync.linkedin.errors import (
     AccessDeniedError,
     BadRequestError,
+    NetworkError,
     NotFoundError,
     ServerError,
     ThrottledError,
@@ -285,3 +286,20 @@ def test_version_sunset_warning_starts_60_days_before_a_year_is_up() -> None:
 
 def test_default_version_is_not_near_its_sunset_in_the_sandbox_year() -> None:
     assert version_sunset_warning(DEFAULT_API_VERSION, TODAY) is None
+
+
+def test_an_unreachable_api_is_retried_then_one_line_error() -> None:
+    import socket
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    client = LinkedInClient(StaticTokenProvider("t"), base_url=f"http://127.0.0.1:{port}/rest",
+                            retry_policy=RetryPolicy(max_attempts=3, backoff_base_s=0.01, backoff_max_s=0.01))
+    with pytest.raises(NetworkError) as info:
+        list_accounts(client)
+    assert client.stats.attempts == 3
+    assert dict(client.stats.retry_reasons) == {"connection error": 2}
+    message = str(info.value)
+    assert message.startswith(f"Cannot reach LinkedIn at 127.0.0.1:{port}") and "--api-base-url" in message
+    assert "\n" not in message

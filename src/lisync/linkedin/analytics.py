@@ -68,8 +68,9 @@ def conversions_by_campaign(conversions: list[dict[str, Any]]) -> Counter[str]:
     """Count the conversion rules associated with each campaign (numeric id)."""
     counts: Counter[str] = Counter()
     for rule in conversions:
-        campaigns = {urn_id(to_text(c)) for c in rule.get("campaigns") or [] if isinstance(c, str)}
-        for item in rule.get("associatedCampaigns") or []:
+        listed, associated = rule.get("campaigns"), rule.get("associatedCampaigns")
+        campaigns = {urn_id(c) for c in (listed if isinstance(listed, list) else []) if isinstance(c, str)}
+        for item in associated if isinstance(associated, list) else []:
             if isinstance(item, dict) and isinstance(item.get("campaign"), str):
                 campaigns.add(urn_id(item["campaign"]))
         for campaign in campaigns:

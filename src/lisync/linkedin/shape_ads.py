@@ -181,7 +181,8 @@ def shape_conversion_campaigns(element: dict[str, Any]) -> list[dict[str, Any]]:
                 "associatedcampaigns__campaign": item["campaign"],
             })
     else:
-        for campaign in element.get("campaigns") or []:
+        campaigns = element.get("campaigns")
+        for campaign in campaigns if isinstance(campaigns, list) else []:
             if isinstance(campaign, str):
                 rows.setdefault(campaign, {
                     "conversion_id": conversion_id,

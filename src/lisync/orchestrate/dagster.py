@@ -38,7 +38,7 @@ def build_assets(plan: TPlanSource, settings: TSettingsSource) -> list[Any]:
 
     def shard_asset(name: str, description: str) -> Any:
         @dg.asset(name=asset_name(name), group_name=GROUP, description=description)
-        def materialize() -> dg.MaterializeResult:
+        def materialize() -> Any:  # Dagster resolves annotations at runtime; ``dg`` is a local import
             summary = run_shard(resolved, name, settings)
             metadata = {f"rows.{table}": int(rows) for table, rows in summary.get("tables", {}).items()}
             metadata["requests"] = int(summary.get("requests", {}).get("total", 0))
