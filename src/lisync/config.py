@@ -91,10 +91,12 @@ class RunSettings:
 
     @property
     def effective_pipeline_name(self) -> str:
-        """The dlt pipeline name: explicit, else ``lisync_<dataset>`` (``lisync_<dataset>_<shard>`` for a shard)."""
-        if self.pipeline_name:
-            return self.pipeline_name
-        return f"lisync_{self.dataset}_{self.shard}" if self.shard else f"lisync_{self.dataset}"
+        """The dlt pipeline name: explicit, else ``lisync_<dataset>``; a shard appends ``_<shard>`` to either.
+
+        Every shard must keep its own dlt state (its savepoints), even when shards share one explicit name.
+        """
+        name = self.pipeline_name or f"lisync_{self.dataset}"
+        return f"{name}_{self.shard}" if self.shard else name
 
     @property
     def staging_dataset_layout(self) -> str | None:

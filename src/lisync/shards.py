@@ -236,10 +236,9 @@ def shard_pipelines(pipelines: list[str], shard: Shard) -> list[str]:
 def shard_settings(base: RunSettings, shard: Shard) -> RunSettings:
     """Return ``base`` restricted to ``shard`` (its name, accounts, organizations and pipelines).
 
-    The pipeline name is left to default to ``lisync_<dataset>_<shard>`` unless ``base`` sets one, which
-    then gets the shard name appended, so every shard keeps its own savepoints.
+    The dlt pipeline name gets the shard name appended (see ``RunSettings.effective_pipeline_name``), so
+    every shard keeps its own savepoints.
     """
     pipelines = shard_pipelines(base.pipelines or list(spec.load_spec()), shard)
-    return dataclasses.replace(
-        base, shard=shard.name, account_ids=list(shard.accounts), organization_ids=list(shard.organizations),
-        pipelines=pipelines, pipeline_name=f"{base.pipeline_name}_{shard.name}" if base.pipeline_name else None)
+    return dataclasses.replace(base, shard=shard.name, account_ids=list(shard.accounts),
+                               organization_ids=list(shard.organizations), pipelines=pipelines)

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from dlt.extract.resource import DltResource
 
+from collections.abc import Callable
+from typing import Any
+
 from lisync import spec
 from lisync.context import RunContext
 from lisync.linkedin.accounts import discover_accounts, select_accounts
 from lisync.linkedin.ads import ads_resources
 from lisync.linkedin.catalog import AccountCatalog
 from lisync.partial import guarded
+
+
+# Which per-account listing each ads pipeline reads.
+LISTING_KINDS = {"campaign_group_metadata": "groups", "campaign_metadata": "campaigns",
+                 "creative_metadata": "creatives", "conversion_details": "conversions"}
 
 
 def ensure_accounts(ctx: RunContext) -> None:
@@ -25,10 +33,22 @@ def build_resources(ctx: RunContext, pipelines: list[str]) -> list[DltResource]:
     """Return the ads entity resources for ``pipelines``."""
     ensure_accounts(ctx)
     wanted = {t.name for p in pipelines for t in spec.load_spec()[p].tables}
-    resources = ads_resources(account_catalog(ctx), ctx.visible_accounts, ctx.selected_accounts,
-                              guard=lambda account_id, fetch: guarded(ctx, "account", account_id, fetch),
+    catalog = account_catalog(ctx)
+    catalog.want(*[LISTING_KINDS[p] for p in pipelines if p in LISTING_KINDS])
+
+    def guard(account_id: str, fetch: Callable[[str], Any]) -> Any:
+        prefetch_listings(ctx)
+        return guarded(ctx, "account", account_id, fetch)
+
+    resources = ads_resources(catalog, ctx.visible_accounts, ctx.selected_accounts, guard=guard,
                               sharded=ctx.settings.shard is not None)
     return [r for r in resources if r.name in wanted]
+
+
+def prefetch_listings(ctx: RunContext) -> None:
+    """List every wanted entity kind of the selected accounts concurrently (once per run; a no-op after)."""
+    account_catalog(ctx).prefetch([str(a["id"]) for a in ctx.selected_accounts],
+                                  ctx.client.retry_policy.max_concurrency)
 
 
 def account_catalog(ctx: RunContext) -> AccountCatalog:

@@ -27,6 +27,7 @@ from dlt.extract.resource import DltResource
 
 from lisync.context import RunContext
 from lisync.incremental import get_savepoint, plan_read_window, set_savepoint
+from lisync.linkedin.ads_family import prefetch_listings
 from lisync.linkedin.analytics_fetch import FetchStats, ReportSpec, run_report
 from lisync.linkedin.analytics_fields import metric_chunks
 from lisync.linkedin.analytics_planner import DEFAULT_BUDGET, AccountLoad, estimate_account_load
@@ -108,6 +109,7 @@ def performance_resource(ctx: RunContext, catalog: AccountCatalog, table: str) -
 
     @dlt.resource(name=table)
     def performance() -> Iterator[list[dict[str, Any]]]:
+        prefetch_listings(ctx)
         state = dlt.current.resource_state()
         loads: list[AccountLoad] = []
         read_until: dict[str, dt.date] = {}
@@ -135,7 +137,8 @@ def performance_resource(ctx: RunContext, catalog: AccountCatalog, table: str) -
             if load is not None:
                 loads.append(load)
         stats = FetchStats()
-        for merged in run_report(ctx.client, report, loads, stats, budget):
+        workers = ctx.client.retry_policy.max_concurrency
+        for merged in run_report(ctx.client, report, loads, stats, budget, workers=workers):
             batch: list[dict[str, Any]] = []
             for (pivots, day), metrics in merged.items():
                 info = index.get(urn_id(pivots[0]) or "")

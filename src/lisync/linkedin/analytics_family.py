@@ -13,4 +13,7 @@ def build_resources(ctx: RunContext, pipelines: list[str]) -> list[DltResource]:
     """Return the performance resources for ``pipelines``."""
     ensure_accounts(ctx)
     catalog = account_catalog(ctx)
+    catalog.want("campaigns", "creatives", "conversions")
+    if "ad_performance" in pipelines:
+        catalog.want("groups")
     return [performance_resource(ctx, catalog, table) for table in pipelines]

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -38,6 +40,38 @@ class AccountCatalog:
         self._locks: dict[tuple[str, str], threading.Lock] = {}
         self._refused: dict[tuple[str, str], LinkedInAPIError] = {}
         self._guard = threading.Lock()
+        self._wanted: set[str] = set()
+        self._prefetched: set[str] = set()
+
+    def want(self, *kinds: str) -> None:
+        """Declare listing kinds (``groups``, ``campaigns``, ``creatives``, ``conversions``) this run needs."""
+        self._wanted.update(kinds)
+
+    def prefetch(self, account_ids: Iterable[str], workers: int) -> None:
+        """List every wanted kind for ``account_ids`` concurrently (at most ``workers`` at once), once per run.
+
+        Failures are not raised here: a refused account is remembered and raised to the table that reads
+        it, and any other error is met again (and raised) when the table asks for the listing itself.
+        """
+        jobs = []
+        with self._guard:
+            for account_id in account_ids:
+                if account_id not in self._prefetched:
+                    self._prefetched.add(account_id)
+                    jobs.extend((kind, account_id) for kind in sorted(self._wanted))
+        if len(jobs) <= 1 or workers <= 1:
+            return
+        readers = {"groups": self.campaign_groups, "campaigns": self.campaigns, "creatives": self.creatives,
+                   "conversions": self.conversions}
+
+        def read(job: tuple[str, str]) -> None:
+            try:
+                readers[job[0]](job[1])
+            except Exception:  # noqa: BLE001 - re-raised by the table that needs this listing
+                return
+
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lisync-list") as pool:
+            list(pool.map(read, jobs))
 
     def _listing(self, kind: str, account_id: str, fetch: Callable[[], Iterator[TEntity]]) -> list[TEntity]:
         key = (kind, account_id)
