@@ -25,9 +25,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import Measured, SandboxProcess, machine, run_lisync, workdir  # noqa: E402
+from common import Measured, SandboxProcess, machine, run_lisync, workdir
 
-from lisync.linkedin.analytics_fields import REACH_MAX_RANGE_DAYS, REACH_METRICS, metric_chunks  # noqa: E402
+from lisync.linkedin.analytics_fields import REACH_MAX_RANGE_DAYS, REACH_METRICS, metric_chunks
 
 TODAY = dt.date(2026, 11, 15)
 TABLES = ("ad_performance", "conversion_performance")

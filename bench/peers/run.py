@@ -458,6 +458,8 @@ class Bench:
 
 def agreement(reference: Run, other: Run, table: str, other_table: str, start: str, end: str) -> str:
     """Compare per-day sums over [start, end]: 'agree (N days)' or the differing days."""
+    if other.status != "ok":
+        return "not compared: the peer did not finish, so its rows cover only part of the range"
     ours, theirs = reference.daily.get(table), other.daily.get(other_table)
     if ours is None or theirs is None:
         return "—"

@@ -184,12 +184,14 @@ def run(
                                                       "administered company pages).")] = None,
     destination: Annotated[str | None, typer.Option(help="dlt destination: duckdb (default), postgres, "
                                                     "filesystem, bigquery, snowflake…")] = None,
-    duckdb: Annotated[str | None, typer.Option("--duckdb", help=f"DuckDB file (default {DEFAULT_DUCKDB_PATH}).")] = None,
+    duckdb: Annotated[str | None, typer.Option("--duckdb",
+                                               help=f"DuckDB file (default {DEFAULT_DUCKDB_PATH}).")] = None,
     destination_credentials: DestinationCredentialsOption = None,
     dataset: Annotated[str | None, typer.Option(help=f"Dataset/schema name (default {DEFAULT_DATASET}).")] = None,
     api_base_url: Annotated[str | None, typer.Option(help="LinkedIn REST base URL (default LinkedIn's; point it "
                                                      "at `lisync sandbox` to try lisync offline).")] = None,
-    api_version: Annotated[str | None, typer.Option(help=f"LinkedIn-Version header (default {DEFAULT_API_VERSION}).")] = None,
+    api_version: Annotated[str | None, typer.Option(
+        help=f"LinkedIn-Version header (default {DEFAULT_API_VERSION}).")] = None,
     access_token: Annotated[str | None, typer.Option(help="LinkedIn access token (or env LINKEDIN_ACCESS_TOKEN; "
                                                      "default: the token from `lisync auth login`).",
                                                      show_default=False)] = None,
@@ -288,7 +290,8 @@ def sandbox(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 picks a free one).")] = 8787,
     seed: Annotated[int, typer.Option(help="Seed of the synthetic world.")] = 42,
     scale: Annotated[str, typer.Option(help="World size: tiny, small, medium or large.")] = "small",
-    today: Annotated[str | None, typer.Option(help="The sandbox's 'today' (YYYY-MM-DD; default: real UTC today).")] = None,
+    today: Annotated[str | None, typer.Option(
+        help="The sandbox's 'today' (YYYY-MM-DD; default: real UTC today).")] = None,
     strict_tokens: Annotated[bool, typer.Option(help="Accept only tokens the sandbox issued via OAuth.")] = False,
     accept_retired_versions: Annotated[bool, typer.Option(help="Serve LinkedIn-Version values LinkedIn has "
                                                           "retired (for benchmarking old clients).")] = False,

@@ -44,10 +44,7 @@ def plan_read_window(savepoint: dt.date | None, start_date: dt.date, update_wind
     Returns:
         The window, or ``None`` if it would start after ``today``.
     """
-    if savepoint is None:
-        start = start_date
-    else:
-        start = max(start_date, savepoint - dt.timedelta(days=update_window_days))
+    start = start_date if savepoint is None else max(start_date, savepoint - dt.timedelta(days=update_window_days))
     if start > today:
         return None
     return ReadWindow(start, today)

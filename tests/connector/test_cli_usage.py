@@ -58,7 +58,7 @@ def test_pipelines_lists_the_spec() -> None:
         assert name in result.output
 
 
-def test_duckdb_file_named_like_the_dataset_is_refused_before_any_api_call(tmp_path) -> None:  # noqa: ANN001
+def test_duckdb_file_named_like_the_dataset_is_refused_before_any_api_call(tmp_path) -> None:
     result = runner.invoke(app, ["run", "ad_accounts", "--duckdb", str(tmp_path / "linkedin.duckdb"),
                                  "--access-token", "t", "--api-base-url", "http://127.0.0.1:9/rest"])
     assert result.exit_code == 2

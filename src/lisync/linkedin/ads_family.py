@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dlt.extract.resource import DltResource
-
 from collections.abc import Callable
 from typing import Any
+
+from dlt.extract.resource import DltResource
 
 from lisync import spec
 from lisync.context import RunContext
@@ -13,7 +13,6 @@ from lisync.linkedin.accounts import discover_accounts, select_accounts
 from lisync.linkedin.ads import ads_resources
 from lisync.linkedin.catalog import AccountCatalog
 from lisync.partial import guarded
-
 
 # Which per-account listing each ads pipeline reads.
 LISTING_KINDS = {"campaign_group_metadata": "groups", "campaign_metadata": "campaigns",

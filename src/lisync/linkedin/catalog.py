@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Callable, Iterator
 from typing import Any
 
 from lisync.linkedin import ads
@@ -67,7 +66,7 @@ class AccountCatalog:
         def read(job: tuple[str, str]) -> None:
             try:
                 readers[job[0]](job[1])
-            except Exception:  # noqa: BLE001 - re-raised by the table that needs this listing
+            except Exception:
                 return
 
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lisync-list") as pool:
