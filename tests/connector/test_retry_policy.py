@@ -164,7 +164,10 @@ def test_the_run_retry_budget_is_shared_by_every_request(sandbox: SandboxServer)
     assert 1 <= first < 10
     with pytest.raises(ServerError):
         list_accounts(client)
-    assert client.stats.attempts - first <= first  # whatever budget the first left, the second gets no more
+    # The two requests together never wait longer than the run's budget (jittered waits make the split between
+    # them vary), and neither runs to its attempt limit.
+    assert client.stats.retry_seconds <= 0.45
+    assert client.stats.attempts - first < 10
 
 
 def test_attempts_stop_at_max_attempts(sandbox: SandboxServer) -> None:
