@@ -31,6 +31,7 @@ from lisync.context import RunContext
 from lisync.errors import ConfigError, LisyncError, RunFailed
 from lisync.linkedin.client import LinkedInClient, RequestStats, StaticTokenProvider, TokenProvider
 from lisync.linkedin.errors import LinkedInError
+from lisync.linkedin.hints import with_spec
 from lisync.load_guard import duckdb_write_lock, load_with_retry
 from lisync.progress import RunProgress
 from lisync.settings import version_sunset_warning
@@ -343,6 +344,7 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
                 load_with_retry(pipeline)
                 _kill_point("load")
                 progress.stage("post-load")
+                materialize_missing_tables(pipeline, tables, settings)
                 _after_load(pipeline, settings)
                 summary.tables = count_rows(pipeline, tables)
     except (PipelineStepFailed, LinkedInError, LisyncError) as exc:
@@ -377,6 +379,32 @@ def _warn_about_version(settings: RunSettings, summary: RunSummary) -> None:
     if warning:
         log.warning(warning)
         summary.add_note(warning)
+
+
+def materialize_missing_tables(pipeline: dlt.Pipeline, tables: list[str], settings: RunSettings) -> None:
+    """Create, empty, every selected table that has never received a row (dlt creates tables lazily).
+
+    A pipeline whose LinkedIn data is empty so far (no conversions yet, a page without posts) must still
+    land its tables with every spec column, so that queries and dashboards built on them work from day one.
+    """
+    seen = set(pipeline.default_schema.data_table_names(seen_data_only=True)) if pipeline.default_schema_name \
+        else set()
+    missing = [t for t in tables if t not in seen]
+    if not missing:
+        return
+
+    def empty(table: str) -> DltResource:
+        def items() -> Any:
+            yield dlt.mark.materialize_table_schema()
+
+        # append: nothing is written, so nothing already loaded can be replaced or merged away
+        return with_spec(dlt.resource(items, name=table), "append")
+
+    source = DltSource(new_schema(), SCHEMA_NAME, [empty(t) for t in missing])
+    source.max_table_nesting = 0
+    pipeline.extract(source, loader_file_format=preferred_file_format(settings.destination))
+    pipeline.normalize()
+    load_with_retry(pipeline)
 
 
 def _after_load(pipeline: dlt.Pipeline, settings: RunSettings) -> None:
