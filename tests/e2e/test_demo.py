@@ -6,11 +6,11 @@ import json
 from pathlib import Path
 
 import duckdb
+from tests.support import assert_duckdb_table_matches_spec
 from typer.testing import CliRunner
 
 from lisync import spec
 from lisync.cli import app
-from tests.support import assert_duckdb_table_matches_spec
 
 
 def test_demo_loads_every_table_and_reports_a_summary(tmp_path: Path) -> None:

@@ -26,17 +26,16 @@ import hashlib
 from typing import Any
 
 from lisync.sandbox import synth
-from lisync.sandbox.analytics_model import (
+from lisync.sandbox.analytics_catalog import (
     DECIMAL_METRICS,
     LEGACY_METRICS,
     METRIC_FIELDS,
     MICRO_METRICS,
     REACH_MAX_RANGE_DAYS,
-    AggregateRow,
-    AnalyticsModel,
-    approximate_reach,
     format_decimal,
 )
+from lisync.sandbox.analytics_model import AnalyticsModel
+from lisync.sandbox.analytics_rows import AggregateRow, approximate_reach
 from lisync.sandbox.core import RestliError, SandboxRequest, SandboxResponse, route
 
 MAX_FIELDS = 20

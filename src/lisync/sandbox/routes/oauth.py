@@ -14,37 +14,52 @@ LinkedIn-facing routes (full paths, no ``LinkedIn-Version``, no bearer token):
 * ``POST /oauth/v2/introspectToken`` — LinkedIn's token introspection (timestamps in seconds).
 * ``POST /oauth/v2/revoke`` — revokes an access token (form ``client_id``, ``client_secret``, ``token``).
 
-Sandbox admin routes: ``GET|POST /_sandbox/oauth`` (token lifetimes, registered clients) and
-``POST /_sandbox/oauth/revoke`` (the member removes the app: every token of that member and client dies).
+The sandbox admin routes ``/_sandbox/oauth`` live in :mod:`lisync.sandbox.routes.oauth_admin`.
 
 Every issued access token is registered in ``world.tokens`` as a :class:`~lisync.sandbox.core.TokenGrant`;
 the app enforces expiry (401 EXPIRED_ACCESS_TOKEN), revocation and scopes from there. The OAuth
-bookkeeping (codes, refresh tokens, approvals, lifetimes) lives in an :class:`OAuthState` that
-:func:`oauth_state` attaches to the world on first use.
+bookkeeping (codes, refresh tokens, approvals, lifetimes) lives in an
+:class:`~lisync.sandbox.oauth_state.OAuthState` that :func:`~lisync.sandbox.oauth_state.oauth_state`
+attaches to the world on first use; both are re-exported here.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import hmac
 import html
-import json
-import threading
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from lisync.sandbox.core import ALL_SCOPES, SandboxRequest, SandboxResponse, TokenGrant, route
+from lisync.sandbox.core import SandboxRequest, SandboxResponse, TokenGrant, route
+from lisync.sandbox.oauth_state import (
+    ACCESS_TOKEN_TTL_SECONDS,
+    AUTHORIZATION_CODE_TTL_SECONDS,
+    DEFAULT_CLIENT_ID,
+    DEFAULT_CLIENT_SECRET,
+    LOOPBACK_HOSTS,
+    REFRESH_TOKEN_TTL_SECONDS,
+    AuthorizationCode,
+    IssuedToken,
+    OAuthClient,
+    OAuthState,
+    RefreshGrant,
+    oauth_state,
+    registered_tokens,
+    revoke_access_token,
+    revoke_member_authorization,
+)
 
-DEFAULT_CLIENT_ID = "sandbox-client-id"
-DEFAULT_CLIENT_SECRET = "sandbox-client-secret"
-ACCESS_TOKEN_TTL_SECONDS = 60 * 86400  # 5184000, LinkedIn's 60 days
-REFRESH_TOKEN_TTL_SECONDS = 365 * 86400  # 31536000, LinkedIn's 365 days
-AUTHORIZATION_CODE_TTL_SECONDS = 30 * 60
+__all__ = [
+    "ACCESS_TOKEN_TTL_SECONDS", "AUTHORIZATION_CODE_TTL_SECONDS", "CLIENT_AUTH_MESSAGE", "CODE_MISMATCH_MESSAGE",
+    "CODE_NOT_FOUND_MESSAGE", "DEFAULT_CLIENT_ID", "DEFAULT_CLIENT_SECRET", "DEFAULT_MEMBER_URN", "LOOPBACK_HOSTS",
+    "REFRESH_INVALID_MESSAGE", "REFRESH_TOKEN_TTL_SECONDS", "OAuthClient", "OAuthState", "access_token",
+    "authorization_decision", "authorization_page", "form_fields", "introspect_token", "oauth_state",
+    "revoke_member_authorization", "revoke_token",
+]
+
 DEFAULT_MEMBER_URN = TokenGrant().member_urn
-LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
 
 # LinkedIn's own wording where it is known (authorization-code-flow docs and issue threads quoting real
 # responses); the rest follows RFC 6749 names and is marked in the report as unconfirmed.
@@ -54,199 +69,14 @@ CODE_MISMATCH_MESSAGE = (
 CODE_NOT_FOUND_MESSAGE = "Unable to retrieve access token: authorization code not found"
 REFRESH_INVALID_MESSAGE = "The provided authorization grant or refresh token is invalid, expired or revoked"
 CLIENT_AUTH_MESSAGE = "Client authentication failed"
-
-
-@dataclass(frozen=True)
-class OAuthClient:
-    """One registered LinkedIn developer application.
-
-    Attributes:
-        client_id: The application's client id.
-        client_secret: The application's client secret.
-        redirect_uris: Registered redirect URLs, matched exactly (LinkedIn requires an exact match).
-        allow_loopback: Also accept any ``http://127.0.0.1|localhost:<port>/<path>`` redirect (CLI logins).
-        scopes: Scopes the application's products grant; asking for others fails with
-            ``unauthorized_scope_error``.
-        refresh_tokens: Whether the app has programmatic refresh tokens (approved MDP partners).
-
-    """
-
-    client_id: str
-    client_secret: str
-    redirect_uris: tuple[str, ...] = ()
-    allow_loopback: bool = False
-    scopes: frozenset[str] = ALL_SCOPES
-    refresh_tokens: bool = True
-
-    def accepts_redirect(self, redirect_uri: str) -> bool:
-        """Return whether ``redirect_uri`` is registered for this client."""
-        if redirect_uri in self.redirect_uris:
-            return True
-        if not self.allow_loopback:
-            return False
-        parts = urlsplit(redirect_uri)
-        return parts.scheme == "http" and (parts.hostname or "") in LOOPBACK_HOSTS and not parts.fragment
-
-
-@dataclass
-class _AuthorizationCode:
-    client_id: str
-    redirect_uri: str
-    scopes: frozenset[str]
-    member_urn: str
-    issued_at_ms: int
-    used: bool = False
-
-
-@dataclass
-class _RefreshGrant:
-    client_id: str
-    member_urn: str
-    scopes: frozenset[str]
-    authorized_at_ms: int
-    expires_at_ms: int
-    revoked: bool = False
-
-
-@dataclass(frozen=True)
-class _IssuedToken:
-    client_id: str
-    member_urn: str
-    authorized_at_ms: int
-    created_at_ms: int
-    refresh_token: str | None
-
-
-@dataclass
-class OAuthState:
-    """The sandbox OAuth server's bookkeeping for one world.
-
-    Attributes:
-        clients: Registered applications by client id.
-        access_token_ttl_seconds: Lifetime of new access tokens (tests shorten it to expire tokens mid-run).
-        refresh_token_ttl_seconds: Lifetime of a refresh token from the member's original consent.
-        seed: Seed the deterministic token values derive from.
-
-    """
-
-    clients: dict[str, OAuthClient]
-    access_token_ttl_seconds: int = ACCESS_TOKEN_TTL_SECONDS
-    refresh_token_ttl_seconds: int = REFRESH_TOKEN_TTL_SECONDS
-    seed: int = 0
-    codes: dict[str, _AuthorizationCode] = field(default_factory=dict)
-    refresh_grants: dict[str, _RefreshGrant] = field(default_factory=dict)
-    issued: dict[str, _IssuedToken] = field(default_factory=dict)
-    approvals: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)
-    serial: int = 0
-    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
-
-    def new_secret(self, kind: str, length: int) -> str:
-        """Return the next deterministic opaque value, ``AQ``-prefixed like LinkedIn's, ``length`` long."""
-        self.serial += 1
-        material = b""
-        block = 0
-        while len(material) * 4 // 3 < length:
-            material += hashlib.sha512(f"{self.seed}|{kind}|{self.serial}|{block}".encode()).digest()
-            block += 1
-        return ("AQ" + base64.urlsafe_b64encode(material).decode().rstrip("="))[:length]
-
-    def settings(self) -> dict[str, Any]:
-        """Return the admin view of lifetimes and clients (secrets included: this is the sandbox)."""
-        return {
-            "access_token_ttl_seconds": self.access_token_ttl_seconds,
-            "refresh_token_ttl_seconds": self.refresh_token_ttl_seconds,
-            "clients": [_client_to_json(c) for c in self.clients.values()],
-        }
-
-
-_STATE_LOCK = threading.Lock()
-
-
-def oauth_state(world: Any) -> OAuthState:
-    """Return the world's OAuth state, creating it on first use from the world's settings.
-
-    Settings are read from the world, then from ``world.config`` (attribute or key):
-    ``oauth_access_token_ttl_seconds``, ``oauth_refresh_token_ttl_seconds`` and ``oauth_clients`` (a list of
-    ``{"client_id", "client_secret", "redirect_uris", "allow_loopback", "scopes", "refresh_tokens"}``). The
-    default client ``sandbox-client-id`` / ``sandbox-client-secret`` accepts any loopback redirect.
-
-    Args:
-        world: The sandbox world.
-
-    Returns:
-        The :class:`OAuthState` stored as ``world.oauth``.
-
-    """
-    state = getattr(world, "oauth", None)
-    if isinstance(state, OAuthState):
-        return state
-    with _STATE_LOCK:
-        state = getattr(world, "oauth", None)
-        if isinstance(state, OAuthState):
-            return state
-        default = OAuthClient(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, allow_loopback=True)
-        clients = {DEFAULT_CLIENT_ID: default}
-        for spec in _setting(world, "oauth_clients", None) or ():
-            client = _client_from_json(spec)
-            clients[client.client_id] = client
-        state = OAuthState(
-            clients=clients,
-            access_token_ttl_seconds=int(_setting(world, "oauth_access_token_ttl_seconds",
-                                                  ACCESS_TOKEN_TTL_SECONDS)),
-            refresh_token_ttl_seconds=int(_setting(world, "oauth_refresh_token_ttl_seconds",
-                                                   REFRESH_TOKEN_TTL_SECONDS)),
-            seed=int(getattr(world, "seed", 0) or 0),
-        )
-        world.oauth = state
-        return state
-
-
-def _setting(world: Any, name: str, default: Any) -> Any:
-    if getattr(world, name, None) is not None:
-        return getattr(world, name)
-    config = getattr(world, "config", None)
-    if isinstance(config, Mapping) and config.get(name) is not None:
-        return config[name]
-    if config is not None and getattr(config, name, None) is not None:
-        return getattr(config, name)
-    return default
-
-
-def _client_from_json(spec: Any) -> OAuthClient:
-    if isinstance(spec, OAuthClient):
-        return spec
-    return OAuthClient(
-        client_id=str(spec["client_id"]),
-        client_secret=str(spec["client_secret"]),
-        redirect_uris=tuple(spec.get("redirect_uris", ())),
-        allow_loopback=bool(spec.get("allow_loopback", False)),
-        scopes=frozenset(spec["scopes"]) if spec.get("scopes") is not None else ALL_SCOPES,
-        refresh_tokens=bool(spec.get("refresh_tokens", True)),
-    )
-
-
-def _client_to_json(client: OAuthClient) -> dict[str, Any]:
-    return {"client_id": client.client_id, "client_secret": client.client_secret,
-            "redirect_uris": list(client.redirect_uris), "allow_loopback": client.allow_loopback,
-            "scopes": sorted(client.scopes), "refresh_tokens": client.refresh_tokens}
-
-
-def _tokens(world: Any) -> dict[str, TokenGrant]:
-    tokens = getattr(world, "tokens", None)
-    if tokens is None:
-        tokens = {}
-        world.tokens = tokens
-    return tokens
-
-
-def _now_ms(world: Any) -> int:
-    return int(world.clock.now_ms())
+# Form fields of the introspection and revocation calls.
+_TOKEN_CALL_FIELDS = ("client_id", "client_secret", "token")
 
 
 # ---------------------------------------------------------------------------------------------- helpers
 
 
-def _form(request: SandboxRequest) -> dict[str, str]:
+def form_fields(request: SandboxRequest) -> dict[str, str]:
     """Return form fields from the body, falling back to the query string (LinkedIn accepts both)."""
     fields = dict(parse_qsl(request.raw_query, keep_blank_values=True))
     if request.body:
@@ -287,6 +117,28 @@ def _authenticated_client(state: OAuthState, fields: Mapping[str, str]) -> OAuth
 
 def _same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
+
+
+def _authenticate(request: SandboxRequest, fields: Mapping[str, str], required: Iterable[str]
+                  ) -> tuple[OAuthState, OAuthClient] | SandboxResponse:
+    """Check a client call: ``required`` form fields present, then the client id and secret.
+
+    Returns:
+        The world's OAuth state and the calling client, or the 400/401 error response to send.
+
+    """
+    problem = _missing(fields, required)
+    if problem:
+        return problem
+    state = oauth_state(request.world)
+    client = _authenticated_client(state, fields)
+    if client is None:
+        return _oauth_error(401, "invalid_client", CLIENT_AUTH_MESSAGE)
+    return state, client
+
+
+def _now_ms(world: Any) -> int:
+    return int(world.clock.now_ms())
 
 
 # ---------------------------------------------------------------------------------------- authorization
@@ -334,7 +186,7 @@ def _issue_code(request: SandboxRequest, ask: _AuthorizeRequest, member_urn: str
     state = oauth_state(request.world)
     with state.lock:
         code = state.new_secret("code", 120)
-        state.codes[code] = _AuthorizationCode(ask.client.client_id, ask.redirect_uri, frozenset(ask.scopes),
+        state.codes[code] = AuthorizationCode(ask.client.client_id, ask.redirect_uri, frozenset(ask.scopes),
                                                member_urn, _now_ms(request.world))
         key = (member_urn, ask.client.client_id)
         state.approvals[key] = state.approvals.get(key, frozenset()) | frozenset(ask.scopes)
@@ -375,7 +227,7 @@ def authorization_page(request: SandboxRequest) -> SandboxResponse:
 @route("POST", "/oauth/v2/authorization", resource="oauthAuthorization", versioned=False)
 def authorization_decision(request: SandboxRequest) -> SandboxResponse:
     """Handle the consent form: approve issues a code, cancel redirects with ``user_cancelled_authorize``."""
-    fields = _form(request)
+    fields = form_fields(request)
     ask = _validate_authorize(request, fields)
     if isinstance(ask, SandboxResponse):
         return ask
@@ -408,23 +260,21 @@ def _member_grant(world: Any, member_urn: str) -> TokenGrant:
 @route("POST", "/oauth/v2/accessToken", resource="oauthAccessToken", versioned=False)
 def access_token(request: SandboxRequest) -> SandboxResponse:
     """Exchange an authorization code or a refresh token for a new access token."""
-    fields = _form(request)
+    fields = form_fields(request)
     problem = _missing(fields, ("grant_type",))
     if problem:
         return problem
     grant_type = fields["grant_type"]
     if grant_type == "authorization_code":
-        problem = _missing(fields, ("code", "redirect_uri", "client_id", "client_secret"))
+        required: tuple[str, ...] = ("code", "redirect_uri", "client_id", "client_secret")
     elif grant_type == "refresh_token":
-        problem = _missing(fields, ("refresh_token", "client_id", "client_secret"))
+        required = ("refresh_token", "client_id", "client_secret")
     else:
         return _oauth_error(400, "unsupported_grant_type", f"grant_type {grant_type!r} is not supported")
-    if problem:
-        return problem
-    state = oauth_state(request.world)
-    client = _authenticated_client(state, fields)
-    if client is None:
-        return _oauth_error(401, "invalid_client", CLIENT_AUTH_MESSAGE)
+    checked = _authenticate(request, fields, required)
+    if isinstance(checked, SandboxResponse):
+        return checked
+    state, client = checked
     with state.lock:
         if grant_type == "authorization_code":
             return _exchange_code(request.world, state, client, fields)
@@ -446,7 +296,7 @@ def _exchange_code(world: Any, state: OAuthState, client: OAuthClient, fields: M
     if client.refresh_tokens:
         refresh_token = state.new_secret("refresh", 500)
         refresh_expires_at = now + state.refresh_token_ttl_seconds * 1000
-        state.refresh_grants[refresh_token] = _RefreshGrant(client.client_id, found.member_urn, found.scopes,
+        state.refresh_grants[refresh_token] = RefreshGrant(client.client_id, found.member_urn, found.scopes,
                                                             now, refresh_expires_at)
     return _token_response(world, state, client, found.member_urn, found.scopes, now, now,
                            refresh_token, refresh_expires_at)
@@ -469,9 +319,9 @@ def _token_response(world: Any, state: OAuthState, client: OAuthClient, member_u
         # LinkedIn: near the end of the refresh token's year both tokens expire together.
         expires_at = min(expires_at, refresh_expires_at)
     token = state.new_secret("access", 500)
-    _tokens(world)[token] = replace(_member_grant(world, member_urn), scopes=scopes, expires_at_ms=expires_at,
+    registered_tokens(world)[token] = replace(_member_grant(world, member_urn), scopes=scopes, expires_at_ms=expires_at,
                                     client_id=client.client_id, revoked=False)
-    state.issued[token] = _IssuedToken(client.client_id, member_urn, authorized_at_ms, now, refresh_token)
+    state.issued[token] = IssuedToken(client.client_id, member_urn, authorized_at_ms, now, refresh_token)
     body: dict[str, Any] = {"access_token": token, "expires_in": (expires_at - now) // 1000}
     if refresh_token is not None and refresh_expires_at is not None:
         body["refresh_token"] = refresh_token
@@ -486,18 +336,15 @@ def _token_response(world: Any, state: OAuthState, client: OAuthClient, member_u
 @route("POST", "/oauth/v2/introspectToken", resource="oauthIntrospectToken", versioned=False)
 def introspect_token(request: SandboxRequest) -> SandboxResponse:
     """Describe a token to the client that owns it; anyone else learns only ``active: false``."""
-    fields = _form(request)
-    problem = _missing(fields, ("client_id", "client_secret", "token"))
-    if problem:
-        return problem
-    state = oauth_state(request.world)
-    client = _authenticated_client(state, fields)
-    if client is None:
-        return _oauth_error(401, "invalid_client", CLIENT_AUTH_MESSAGE)
+    fields = form_fields(request)
+    checked = _authenticate(request, fields, _TOKEN_CALL_FIELDS)
+    if isinstance(checked, SandboxResponse):
+        return checked
+    state, client = checked
     with state.lock:
         token = fields["token"]
         issued = state.issued.get(token)
-        grant = _tokens(request.world).get(token)
+        grant = registered_tokens(request.world).get(token)
         if issued is None or grant is None or issued.client_id != client.client_id:
             return SandboxResponse({"active": False})
         now = _now_ms(request.world)
@@ -519,113 +366,13 @@ def introspect_token(request: SandboxRequest) -> SandboxResponse:
 @route("POST", "/oauth/v2/revoke", resource="oauthRevoke", versioned=False)
 def revoke_token(request: SandboxRequest) -> SandboxResponse:
     """Revoke one access token of the calling client (unknown tokens are ignored, per RFC 7009)."""
-    fields = _form(request)
-    problem = _missing(fields, ("client_id", "client_secret", "token"))
-    if problem:
-        return problem
-    state = oauth_state(request.world)
-    client = _authenticated_client(state, fields)
-    if client is None:
-        return _oauth_error(401, "invalid_client", CLIENT_AUTH_MESSAGE)
+    fields = form_fields(request)
+    checked = _authenticate(request, fields, _TOKEN_CALL_FIELDS)
+    if isinstance(checked, SandboxResponse):
+        return checked
+    state, client = checked
     with state.lock:
         issued = state.issued.get(fields["token"])
         if issued is not None and issued.client_id == client.client_id:
-            _revoke_access_token(request.world, fields["token"])
+            revoke_access_token(request.world, fields["token"])
     return SandboxResponse(None)
-
-
-def _revoke_access_token(world: Any, token: str) -> None:
-    tokens = _tokens(world)
-    if token in tokens:
-        tokens[token] = replace(tokens[token], revoked=True)
-
-
-def revoke_member_authorization(world: Any, token: str) -> int:
-    """Revoke the app's whole authorization for the member behind ``token``, as the member would.
-
-    Every access and refresh token the same client obtained for the same member is revoked and the
-    approval is forgotten (the next authorize request shows the consent page again).
-
-    Args:
-        world: The sandbox world.
-        token: Any access or refresh token of that authorization.
-
-    Returns:
-        How many access tokens were revoked (0 when the token is unknown).
-
-    """
-    state = oauth_state(world)
-    with state.lock:
-        owner: tuple[str, str] | None = None
-        if token in state.issued:
-            owner = (state.issued[token].member_urn, state.issued[token].client_id)
-        elif token in state.refresh_grants:
-            owner = (state.refresh_grants[token].member_urn, state.refresh_grants[token].client_id)
-        if owner is None:
-            return 0
-        revoked = 0
-        for value, issued in state.issued.items():
-            if (issued.member_urn, issued.client_id) == owner:
-                _revoke_access_token(world, value)
-                revoked += 1
-        for grant in state.refresh_grants.values():
-            if (grant.member_urn, grant.client_id) == owner:
-                grant.revoked = True
-        state.approvals.pop(owner, None)
-        return revoked
-
-
-# ---------------------------------------------------------------------------------------- admin routes
-
-
-def _json_body(request: SandboxRequest) -> dict[str, Any]:
-    if not request.body:
-        return {}
-    try:
-        parsed = json.loads(request.body)
-    except ValueError:
-        return dict(parse_qsl(request.body.decode("utf-8", "replace")))
-    return parsed if isinstance(parsed, dict) else {}
-
-
-@route("GET", "/_sandbox/oauth", resource="sandboxOAuth", versioned=False)
-def get_oauth_settings(request: SandboxRequest) -> SandboxResponse:
-    """Return token lifetimes and registered clients."""
-    return SandboxResponse(oauth_state(request.world).settings())
-
-
-@route("POST", "/_sandbox/oauth", resource="sandboxOAuth", versioned=False)
-def set_oauth_settings(request: SandboxRequest) -> SandboxResponse:
-    """Change token lifetimes and/or register clients (JSON body, any subset of the GET fields)."""
-    body = _json_body(request)
-    state = oauth_state(request.world)
-    try:
-        with state.lock:
-            if body.get("access_token_ttl_seconds") is not None:
-                state.access_token_ttl_seconds = _positive(body["access_token_ttl_seconds"],
-                                                           "access_token_ttl_seconds")
-            if body.get("refresh_token_ttl_seconds") is not None:
-                state.refresh_token_ttl_seconds = _positive(body["refresh_token_ttl_seconds"],
-                                                            "refresh_token_ttl_seconds")
-            for spec in body.get("clients") or ():
-                client = _client_from_json(spec)
-                state.clients[client.client_id] = client
-    except (KeyError, TypeError, ValueError) as exc:
-        return SandboxResponse({"status": 400, "message": f"Bad sandbox OAuth settings: {exc}"}, status=400)
-    return SandboxResponse(state.settings())
-
-
-def _positive(value: Any, name: str) -> int:
-    number = int(value)
-    if number <= 0:
-        raise ValueError(f"{name} must be a positive number of seconds")
-    return number
-
-
-@route("POST", "/_sandbox/oauth/revoke", resource="sandboxOAuth", versioned=False)
-def admin_revoke(request: SandboxRequest) -> SandboxResponse:
-    """Act as the member removing the app: revoke every token of the authorization behind ``token``."""
-    token = str(_json_body(request).get("token") or _form(request).get("token") or "")
-    if not token:
-        return SandboxResponse({"status": 400, "message": 'Pass the "token" to revoke.'}, status=400)
-    return SandboxResponse({"revoked_access_tokens": revoke_member_authorization(request.world, token)})
