@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Route
 
 from lisync import spec
 
@@ -37,3 +44,23 @@ def snapshot(conn: Any, dataset: str, table: str) -> list[tuple[Any, ...]]:
     cols = spec.table_spec(table).column_names
     select = ", ".join(f'"{c}"' for c in cols)
     return conn.execute(f'select {select} from "{dataset}"."{table}" order by {select}').fetchall()
+
+
+@contextmanager
+def serve_on_loopback(handler: Callable[[Any], Awaitable[Any]]) -> Iterator[str]:
+    """Serve one Starlette handler for every ``/rest/...`` path on a free loopback port; yield the REST base URL.
+
+    For tests that need a deliberately odd API (hostile pages, in-flight counting) rather than the sandbox.
+    """
+    app = Starlette(routes=[Route("/rest/{path:path}", handler)])
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        threading.Event().wait(0.01)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield f"http://127.0.0.1:{port}/rest"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)

@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from tests.support import serve_on_loopback
 
 from lisync import spec
 from lisync.linkedin import shape_ads, shape_posts
@@ -188,20 +185,9 @@ class HostilePages:
 @pytest.fixture
 def hostile() -> Iterator[tuple[HostilePages, LinkedInClient]]:
     pages = HostilePages()
-    app = Starlette(routes=[Route("/rest/{path:path}", pages.handle)])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        threading.Event().wait(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    client = LinkedInClient(StaticTokenProvider("t"), base_url=f"http://127.0.0.1:{port}/rest",
-                            retry_policy=RetryPolicy(max_attempts=2, backoff_base_s=0.01))
-    try:
-        yield pages, client
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
+    with serve_on_loopback(pages.handle) as base_url:
+        yield pages, LinkedInClient(StaticTokenProvider("t"), base_url=base_url,
+                                    retry_policy=RetryPolicy(max_attempts=2, backoff_base_s=0.01))
 
 
 def test_duplicates_across_pages_are_listed_once(hostile: tuple[HostilePages, LinkedInClient]) -> None:

@@ -11,13 +11,11 @@ from typing import Any
 
 import pytest
 import requests
-import uvicorn
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from starlette.applications import Starlette
 from starlette.responses import JSONResponse
-from starlette.routing import Route
 from tenacity import RetryCallState, Retrying
+from tests.support import serve_on_loopback
 
 from lisync.linkedin.client import LinkedInClient, StaticTokenProvider
 from lisync.linkedin.errors import (
@@ -228,15 +226,8 @@ class InFlight:
 
 def test_concurrency_cap_bounds_requests_in_flight() -> None:
     counter = InFlight()
-    app = Starlette(routes=[Route("/rest/{path:path}", counter.handle)])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        threading.Event().wait(0.01)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    try:
-        client = LinkedInClient(StaticTokenProvider("t"), base_url=f"http://127.0.0.1:{port}/rest",
+    with serve_on_loopback(counter.handle) as base_url:
+        client = LinkedInClient(StaticTokenProvider("t"), base_url=base_url,
                                 retry_policy=RetryPolicy(max_concurrency=2))
         threads = [threading.Thread(target=client.get, args=(f"thing/{i}",)) for i in range(8)]
         for t in threads:
@@ -245,9 +236,6 @@ def test_concurrency_cap_bounds_requests_in_flight() -> None:
             t.join()
         assert counter.peak == 2
         assert client.stats.total == 8
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
 
 
 def _state_after(attempt: int, response: requests.Response | None) -> RetryCallState:
