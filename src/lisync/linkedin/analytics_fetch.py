@@ -15,7 +15,7 @@ import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from lisync.linkedin.analytics_fields import KEY_FIELDS, REACH_MAX_RANGE_DAYS, REACH_METRICS
@@ -62,7 +62,6 @@ class FetchStats:
     requests: int = 0
     density: float = 1.0
     dropped_elements: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 # Density assumed before the first answer. LinkedIn omits creative-days without activity, which is most of

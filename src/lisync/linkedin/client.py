@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import json
 import re
 import threading
 from collections import Counter
@@ -440,8 +439,3 @@ class LinkedInClient:
 
         """
         yield from self._paginate(path, params, OffsetPaginator(count), headers)
-
-
-def dumps_compact(value: Any) -> str:
-    """Serialise ``value`` as compact JSON text (for array-valued columns typed ``text``)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
