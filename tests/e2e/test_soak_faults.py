@@ -26,8 +26,10 @@ pytestmark = pytest.mark.slow
 SOAK_LATENCY_MS = {"adAnalytics*": 15, "*": 5}
 # Three fault seeds: one run of the medium world sees ~100 requests, so together they meet every fault kind.
 SOAK_SEEDS = (11, 12, 13)
-# Fast waits so the soak takes seconds per fault, not LinkedIn-sized minutes; same policy otherwise.
-SOAK_POLICY = RetryPolicy(backoff_base_s=0.05, backoff_max_s=0.5, data_volume_wait_s=0.3, read_timeout_s=1.5,
+# Fast waits so the soak takes seconds per fault, not LinkedIn-sized minutes; same policy otherwise. The read
+# timeout stays well above the slowest fault-free answer (a ~3 MB analytics page) on a busy 2-core machine, and
+# below the stall, so a stall is always ended by the client's timeout.
+SOAK_POLICY = RetryPolicy(backoff_base_s=0.05, backoff_max_s=0.5, data_volume_wait_s=0.3, read_timeout_s=4.0,
                           max_attempts=8)
 
 
@@ -61,21 +63,38 @@ def run_all(sandbox: SandboxServer, workdir: Path, provider: RenewingProvider) -
         return {t: snapshot(conn, "linkedin", t) for t in tables}, summary.requests
 
 
+def assert_every_fault_retried(retry_reasons: dict[str, int], injected: dict[str, int]) -> None:
+    """Each injected transient fault cost exactly one retry; only a timeout may come on top.
+
+    On an idle machine the counts match exactly. On a loaded one, a slow answer can also time out, and a fault
+    the sandbox injects into an answer the client already gave up on shows up as that timeout.
+    """
+    transient = sum(v for k, v in injected.items() if k != "401-expired")
+    timeouts = retry_reasons.get("timeout", 0)
+    others = sum(v for k, v in retry_reasons.items() if k != "timeout")
+    assert others + timeouts >= transient, (retry_reasons, injected)
+    assert others <= transient - injected.get("stall", 0), (retry_reasons, injected)
+    if timeouts == injected.get("stall", 0):
+        assert others + timeouts == transient, (retry_reasons, injected)
+
+
 def test_soak_at_20_percent_faults_matches_a_fault_free_run(tmp_path: Path) -> None:
     with SandboxServer(SandboxConfig(seed=7, scale="medium", today=TODAY)) as sandbox:
         clean, clean_requests = run_all(sandbox, tmp_path / "clean", RenewingProvider())
-        assert clean_requests["retries"] == 0
+        # A loaded machine can be slow enough to time out a multi-megabyte analytics answer; that is the only
+        # retry a fault-free sandbox may cause.
+        assert set(clean_requests["retry_reasons"]) <= {"timeout"}, clean_requests["retry_reasons"]
         for table, rows in clean.items():
             assert rows, f"{table} is empty: the comparison would prove nothing"
         met: set[str] = set()
         for seed in SOAK_SEEDS:
-            sandbox.set_faults(FaultConfig(rate=0.2, mix=dict.fromkeys(FAULT_KINDS, 1.0), seed=seed, stall_s=3.0,
+            sandbox.set_faults(FaultConfig(rate=0.2, mix=dict.fromkeys(FAULT_KINDS, 1.0), seed=seed, stall_s=6.0,
                                            latency_ms=SOAK_LATENCY_MS))
             provider = RenewingProvider()
             faulty, faulty_requests = run_all(sandbox, tmp_path / f"faulty-{seed}", provider)
             injected = sandbox.app.state.sandbox.faults.snapshot()["injected"]
             met.update(injected)
-            assert faulty_requests["retries"] == sum(v for k, v in injected.items() if k != "401-expired")
+            assert_every_fault_retried(faulty_requests["retry_reasons"], injected)
             assert provider.renewals == injected.get("401-expired", 0)
             assert faulty_requests["total"] == clean_requests["total"]
             for table, rows in clean.items():
