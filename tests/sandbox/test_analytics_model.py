@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from lisync.sandbox import synth
 from lisync.sandbox.analytics_model import (
     ADDITIVE_METRICS,
+    AGGREGATE_CACHE_SIZE,
     DELIVERY_SETTLE_DAYS,
     METRIC_FIELDS,
     QUALIFIED_LEAD_SETTLE_DAYS,
@@ -364,8 +365,25 @@ def test_throttle_counts_per_token_in_a_rolling_window(model):
     assert throttle.admit("a", 60, now=301.0)
 
 
-def test_profiles_are_the_only_cache_and_stay_per_creative(model):
+def test_caches_stay_bounded_profiles_per_creative_and_a_few_answers(model):
     urns = [creative_urn(i, k) for i in range(8) for k in range(3)]
-    model.aggregate(urns, START, TODAY, "DAILY", ["CREATIVE"])
+    for offset in range(AGGREGATE_CACHE_SIZE + 3):
+        model.aggregate(urns, START + dt.timedelta(days=offset), TODAY, "DAILY", ["CREATIVE"])
     model.aggregate(urns, START, TODAY, "DAILY", ["CREATIVE", "CONVERSION"])
     assert len(model._profiles) <= len(urns)
+    assert len(model._aggregates) == AGGREGATE_CACHE_SIZE
+
+
+def sums_by_key(rows):
+    return {(r.start, r.pivot_values): r.sums for r in rows}
+
+
+def test_a_repeated_answer_is_reused_until_the_clock_moves(model):
+    urns = [creative_urn(i, k) for i in range(7) for k in range(2)]
+    start = TODAY - dt.timedelta(days=40)
+    first = model.aggregate(urns, start, TODAY, "DAILY", ["CREATIVE"])
+    assert model.aggregate(urns, start, TODAY, "DAILY", ["CREATIVE"]) is first
+    model.world.clock.today = TODAY + dt.timedelta(days=3)
+    restated = model.aggregate(urns, start, TODAY, "DAILY", ["CREATIVE"])
+    fresh = AnalyticsModel(model.world).aggregate(urns, start, TODAY, "DAILY", ["CREATIVE"])
+    assert sums_by_key(restated) == sums_by_key(fresh) != sums_by_key(first)

@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
@@ -85,6 +87,9 @@ __all__ = [
     "bucket_of", "delivery_maturity", "format_decimal", "pivot_value", "social_maturity", "usd_rate",
 ]
 
+# Answers kept for the next field chunks of the same request (a client's planner sends up to 5 in a row).
+AGGREGATE_CACHE_SIZE = 4
+
 
 class AnalyticsModel:
     """On-demand daily metrics of a :class:`~lisync.sandbox.world.World`.
@@ -108,6 +113,8 @@ class AnalyticsModel:
         self._last_daily: tuple[Any, tuple[float, ...]] = (None, ())
         self._index: dict[str, dict[int, list[str]]] | None = None
         self._rules_by_campaign: dict[int, list[dict[str, Any]]] | None = None
+        self._aggregates: OrderedDict[tuple[Any, ...], list[AggregateRow]] = OrderedDict()
+        self._aggregate_lock = threading.Lock()
 
     # ------------------------------------------------------------------------------------- world index
 
@@ -344,6 +351,10 @@ class AnalyticsModel:
                   pivots: Sequence[str]) -> list[AggregateRow]:
         """Sum restated creative-day metrics into rows per pivot-value combination and time bucket.
 
+        Clients ask for the same rows several times in a row, once per chunk of at most 20 fields, so the
+        last few answers are kept (keyed by everything they depend on, today included); the rows returned
+        are shared and must not be changed.
+
         Args:
             creative_urns: Creatives in scope (already filtered by facets and token visibility).
             start: First day, inclusive (UTC).
@@ -356,6 +367,21 @@ class AnalyticsModel:
             Rows in no particular order; rows only exist for buckets with some activity.
 
         """
+        key = (tuple(creative_urns), start, end, granularity, tuple(pivots), self.today)
+        with self._aggregate_lock:
+            cached = self._aggregates.get(key)
+            if cached is not None:
+                self._aggregates.move_to_end(key)
+                return cached
+        rows = self._sum_rows(creative_urns, start, end, granularity, pivots)
+        with self._aggregate_lock:
+            self._aggregates[key] = rows
+            while len(self._aggregates) > AGGREGATE_CACHE_SIZE:
+                self._aggregates.popitem(last=False)
+        return rows
+
+    def _sum_rows(self, creative_urns: Sequence[str], start: dt.date, end: dt.date, granularity: str,
+                  pivots: Sequence[str]) -> list[AggregateRow]:
         by_conversion = "CONVERSION" in pivots
         last = min(end, self.today)
         rows: dict[tuple[dt.date, tuple[str, ...]], AggregateRow] = {}
