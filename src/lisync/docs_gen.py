@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import dlt
 
@@ -157,7 +157,8 @@ def _reference_drift(relationships: list[Relationship], live_schema: dlt.Schema)
     def key(table: str, ref: Any) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
         return table, tuple(ref["columns"]), ref["referenced_table"], tuple(ref["referenced_columns"])
 
-    landed_tables = {table["name"]: table for table in live_schema.data_tables()}
+    # A schema's tables always carry their name; dlt's TypedDict only declares it Optional.
+    landed_tables = {cast(str, table["name"]): table for table in live_schema.data_tables()}
     landed = {key(name, ref) for name, table in landed_tables.items()
               for ref in table.get("references") or []}
     declared = {(r.table, r.columns, r.referenced_table, r.referenced_columns) for r in relationships}

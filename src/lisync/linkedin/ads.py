@@ -132,21 +132,21 @@ def ads_resources(catalog: AccountCatalog, visible_accounts: list[dict[str, Any]
     account_ids = [str(a["id"]) for a in selected_accounts]
 
     @dlt.resource(name="ad_accounts")
-    def ad_accounts() -> Iterator[dict[str, Any]]:
+    def ad_accounts() -> Iterator[list[dict[str, Any]]]:
         yield [shape_ad_account(account) for account in (selected_accounts if sharded else visible_accounts)]
 
     @dlt.resource(name="campaign_group_metadata")
-    def campaign_group_metadata() -> Iterator[dict[str, Any]]:
+    def campaign_group_metadata() -> Iterator[list[dict[str, Any]]]:
         for account_id in account_ids:
             yield [shape_campaign_group(e) for e in guard(account_id, catalog.campaign_groups) or []]
 
     @dlt.resource(name="campaign_metadata")
-    def campaign_metadata() -> Iterator[dict[str, Any]]:
+    def campaign_metadata() -> Iterator[list[dict[str, Any]]]:
         for account_id in account_ids:
             yield [shape_campaign(e) for e in guard(account_id, catalog.campaigns) or []]
 
     @dlt.resource(name="creative_metadata")
-    def creative_metadata() -> Iterator[dict[str, Any]]:
+    def creative_metadata() -> Iterator[list[dict[str, Any]]]:
         for account_id in account_ids:
             yield [shape_creative(e) for e in guard(account_id, catalog.creatives) or []]
 

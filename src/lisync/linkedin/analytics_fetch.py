@@ -142,7 +142,7 @@ class MergedRows:
 
 def _chunk_calls(report: ReportSpec, request: PlannedRequest) -> list[tuple[tuple[str, ...], dt.date, dt.date]]:
     """Every call one planned request needs: one per chunk, the reach chunk cut into ≤ 92-day windows."""
-    calls = []
+    calls: list[tuple[tuple[str, ...], dt.date, dt.date]] = []
     for chunk in report.chunks:
         windows = [(request.start, request.end)]
         if REACH_METRICS.intersection(chunk) and request.days > REACH_MAX_RANGE_DAYS:

@@ -52,7 +52,7 @@ class AccountCatalog:
         Failures are not raised here: a refused account is remembered and raised to the table that reads
         it, and any other error is met again (and raised) when the table asks for the listing itself.
         """
-        jobs = []
+        jobs: list[tuple[str, str]] = []
         with self._guard:
             for account_id in account_ids:
                 if account_id not in self._prefetched:

@@ -42,6 +42,7 @@ from lisync.linkedin.hints import slice_disposition, with_spec
 from lisync.linkedin.media import MediaResolver
 from lisync.linkedin.organizations import Organization, ensure_organizations
 from lisync.linkedin.page_statistics import (
+    StatisticsWindow,
     TPeriod,
     last_day_of_period,
     plan_statistics_window,
@@ -69,6 +70,10 @@ def pages_resource(ctx: RunContext, organizations: list[Organization]) -> DltRes
     period: TPeriod = ctx.settings.extras.get("period") or "day"
     client, today, start_date = ctx.client, ctx.today, ctx.settings.start_date
 
+    def read_periods(organization: Organization, window: StatisticsWindow) -> list[dict[str, Any]] | None:
+        return guarded(ctx, "organization", organization.id,
+                       lambda _: list(read_organization_periods(client, organization, window)))
+
     @dlt.resource(name=PAGES_TABLE)
     def organization_pages() -> Iterator[list[dict[str, Any]]]:
         state = dlt.current.resource_state()
@@ -82,8 +87,7 @@ def pages_resource(ctx: RunContext, organizations: list[Organization]) -> DltRes
             window = plan_statistics_window(get_savepoint(state, scope), start_date, today, period)
             if window is None:
                 continue
-            rows = guarded(ctx, "organization", organization.id,
-                           lambda _, org=organization, w=window: list(read_organization_periods(client, org, w)))
+            rows = read_periods(organization, window)
             if rows:
                 state[PERIOD_KEY] = period
                 yield rows

@@ -193,7 +193,8 @@ class _StopWhenSpent(stop_base):
         upcoming = retry_state.upcoming_sleep or 0.0
         if retry_state.attempt_number >= self.policy.max_attempts:
             return True
-        if retry_state.seconds_since_start + upcoming > self.policy.request_budget_s:
+        elapsed = retry_state.seconds_since_start or 0.0  # set once an attempt has an outcome, as here
+        if elapsed + upcoming > self.policy.request_budget_s:
             log.warning("Giving up on a LinkedIn request: its retries would exceed %.0f s.",
                         self.policy.request_budget_s)
             return True

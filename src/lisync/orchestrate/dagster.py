@@ -40,7 +40,8 @@ def build_assets(plan: TPlanSource, settings: TSettingsSource) -> list[Any]:
         @dg.asset(name=asset_name(name), group_name=GROUP, description=description)
         def materialize() -> Any:  # Dagster resolves annotations at runtime; ``dg`` is a local import
             summary = run_shard(resolved, name, settings)
-            metadata = {f"rows.{table}": int(rows) for table, rows in summary.get("tables", {}).items()}
+            tables = summary.get("tables", {})
+            metadata: dict[str, int | float] = {f"rows.{table}": int(rows) for table, rows in tables.items()}
             metadata["requests"] = int(summary.get("requests", {}).get("total", 0))
             metadata["seconds"] = float(summary.get("seconds", 0.0))
             return dg.MaterializeResult(metadata=metadata)

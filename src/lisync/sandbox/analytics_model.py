@@ -27,8 +27,10 @@ qualified leads and LinkedIn-native conversions 30, rule conversions their attri
 
 The field catalog lives in :mod:`~lisync.sandbox.analytics_catalog`, creative profiles in
 :mod:`~lisync.sandbox.analytics_profiles`, a creative-day's settled counts in
-:mod:`~lisync.sandbox.analytics_counts`, report rows in :mod:`~lisync.sandbox.analytics_rows` and the
-data-volume throttle in :mod:`~lisync.sandbox.analytics_throttle`; their public names are re-exported here.
+:mod:`~lisync.sandbox.analytics_counts`, its conversions in :mod:`~lisync.sandbox.analytics_conversions`,
+report rows in :mod:`~lisync.sandbox.analytics_rows`, their summing (and the answer cache) in
+:mod:`~lisync.sandbox.analytics_report` and the data-volume throttle in
+:mod:`~lisync.sandbox.analytics_throttle`; their public names are re-exported here.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import datetime as dt
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -67,8 +69,10 @@ from lisync.sandbox.analytics_catalog import (
     format_decimal,
     social_maturity,
 )
+from lisync.sandbox.analytics_conversions import add_native_conversions, rule_conversions
 from lisync.sandbox.analytics_counts import settled_counts
 from lisync.sandbox.analytics_profiles import CreativeProfile, RuleLink, build_profile, digest_uniforms, urn_id
+from lisync.sandbox.analytics_report import AGGREGATE_CACHE_SIZE, AnalyticsReportMixin
 from lisync.sandbox.analytics_rows import AggregateRow, approximate_reach, bucket_of, pivot_value
 from lisync.sandbox.analytics_throttle import (
     DEFAULT_METRIC_VALUE_LIMIT,
@@ -76,9 +80,9 @@ from lisync.sandbox.analytics_throttle import (
     MetricValueThrottle,
 )
 
-# Every public name this module had before the catalog, profiles, rows and throttle moved out.
+# Every public name this module had before the catalog, profiles, rows, report and throttle moved out.
 __all__ = [
-    "ADDITIVE_METRICS", "BASE_COUNT_METRICS", "DECIMAL_METRICS", "DEFAULT_METRIC_VALUE_LIMIT",
+    "ADDITIVE_METRICS", "AGGREGATE_CACHE_SIZE", "BASE_COUNT_METRICS", "DECIMAL_METRICS", "DEFAULT_METRIC_VALUE_LIMIT",
     "DELIVERY_SETTLE_DAYS", "LEGACY_METRICS", "METRIC_FIELDS", "METRIC_VALUE_WINDOW_SECONDS", "MICRO_METRICS",
     "NATIVE_CLICK_WINDOW_DAYS", "NATIVE_CONVERSION_METRICS", "NATIVE_VIEW_WINDOW_DAYS",
     "QUALIFIED_LEAD_SETTLE_DAYS", "REACH_MAX_RANGE_DAYS", "ROW_METRICS", "RULE_CONVERSION_METRICS",
@@ -87,12 +91,8 @@ __all__ = [
     "bucket_of", "delivery_maturity", "format_decimal", "pivot_value", "social_maturity", "usd_rate",
 ]
 
-# Answers kept for the next field chunks of the same request (a client's planner sends up to 5 in a row).
-AGGREGATE_CACHE_SIZE = 4
-
-
-class AnalyticsModel:
-    """On-demand daily metrics of a :class:`~lisync.sandbox.world.World`.
+class AnalyticsModel(AnalyticsReportMixin):
+    """On-demand daily metrics of a :class:`~lisync.sandbox.world.World`; report rows come from the mixin.
 
     Attributes:
         metric_value_limit: Metric values a token may receive per rolling window before the 429
@@ -241,34 +241,12 @@ class AnalyticsModel:
             "viralOtherEngagements"))
         if viral_total:
             out["viralTotalEngagements"] = viral_total
-        self._native_conversions(profile, day, final, age, out)
+        add_native_conversions(profile, final, age, lambda salt: self._daily(profile, day, salt), out)
         cost = self._cost_micros(profile, day, out)
         if cost:
             out["costInLocalCurrency"] = cost
             out["costInUsd"] = round(cost * usd_rate(self.seed, profile.currency, day))
         return out
-
-    def _native_conversions(self, profile: CreativeProfile, day: dt.date, final: TMetrics, age: int,
-                            out: TMetrics) -> None:
-        kinds = [base for base, on in (("JobApplyClicks", profile.jobs), ("JobApplications", profile.jobs),
-                                       ("Registrations", profile.events)) if on]
-        if not kinds:
-            return
-        u = self._daily(profile, day, "extra")  # indexes 0-2, 4-6, 8-10 and 12-14
-        click_share = arrival_share(age, NATIVE_CLICK_WINDOW_DAYS)
-        view_share = arrival_share(age, NATIVE_VIEW_WINDOW_DAYS)
-        for i, base in enumerate(kinds):
-            depth = 0.25 if base == "JobApplications" else 1.0
-            post_click = int(final.get("clicks", 0) * 0.05 * depth * u[i] * click_share)
-            post_view = int(final["impressions"] * 0.0004 * depth * u[i + 4] * view_share)
-            viral_click, viral_view = int(post_click * 0.3 * u[i + 8]), int(post_view * 0.3 * u[i + 12])
-            lower = base[0].lower() + base[1:]
-            for name, value in ((f"postClick{base}", post_click), (f"postView{base}", post_view),
-                                (lower, post_click + post_view), (f"viralPostClick{base}", viral_click),
-                                (f"viralPostView{base}", viral_view),
-                                (f"viral{base}", viral_click + viral_view)):
-                if value:
-                    out[name] = value
 
     def _cost_micros(self, profile: CreativeProfile, day: dt.date, out: TMetrics) -> int:
         driver = {"CPC": out.get("clicks", 0), "CPV": out.get("videoViews", 0)}.get(
@@ -280,28 +258,7 @@ class AnalyticsModel:
     def rule_conversions(self, profile: CreativeProfile, day: dt.date, final: TMetrics,
                          age: int) -> list[tuple[int, TMetrics]]:
         """Return ``(conversion id, metrics)`` for each rule with conversions on this creative-day."""
-        out = []
-        for rule in profile.rules:
-            if day < rule.first_day or (rule.last_day is not None and day > rule.last_day):
-                continue
-            u = self._daily(profile, day, f"conv{rule.conversion_id}")
-            post_click = int(final.get("clicks", 0) * rule.post_click_rate * (0.4 + 1.2 * u[0])
-                             * arrival_share(age, rule.click_window))
-            post_view = int(final["impressions"] * rule.post_view_rate * (0.4 + 1.2 * u[1])
-                            * arrival_share(age, rule.view_window))
-            if not post_click and not post_view:
-                continue
-            viral_click, viral_view = int(post_click * 0.25 * u[2]), int(post_view * 0.25 * u[3])
-            unit = rule.value_micros * ((0.5 + u[4]) if rule.dynamic_value else 1.0)
-            metrics = {"externalWebsiteConversions": post_click + post_view,
-                       "externalWebsitePostClickConversions": post_click,
-                       "externalWebsitePostViewConversions": post_view,
-                       "viralExternalWebsiteConversions": viral_click + viral_view,
-                       "viralExternalWebsitePostClickConversions": viral_click,
-                       "viralExternalWebsitePostViewConversions": viral_view,
-                       "conversionValueInLocalCurrency": round((post_click + post_view) * unit)}
-            out.append((rule.conversion_id, {k: v for k, v in metrics.items() if v}))
-        return out
+        return rule_conversions(profile, day, final, age, lambda salt: self._daily(profile, day, salt))
 
     def _settled_inputs(self, creative_urn: str, day: dt.date
                         ) -> tuple[CreativeProfile, TMetrics, int] | None:
@@ -344,76 +301,6 @@ class AnalyticsModel:
             return []
         profile, final, age = inputs
         return self.rule_conversions(profile, day, final, age)
-
-    # ---------------------------------------------------------------------------------------- reporting
-
-    def aggregate(self, creative_urns: Sequence[str], start: dt.date, end: dt.date, granularity: str,
-                  pivots: Sequence[str]) -> list[AggregateRow]:
-        """Sum restated creative-day metrics into rows per pivot-value combination and time bucket.
-
-        Clients ask for the same rows several times in a row, once per chunk of at most 20 fields, so the
-        last few answers are kept (keyed by everything they depend on, today included); the rows returned
-        are shared and must not be changed.
-
-        Args:
-            creative_urns: Creatives in scope (already filtered by facets and token visibility).
-            start: First day, inclusive (UTC).
-            end: Last day, inclusive.
-            granularity: ``DAILY``, ``MONTHLY``, ``YEARLY`` or ``ALL``.
-            pivots: Pivot names among ``CREATIVE``, ``CAMPAIGN``, ``CAMPAIGN_GROUP``, ``ACCOUNT``,
-                ``CONVERSION``, ``SHARE``.
-
-        Returns:
-            Rows in no particular order; rows only exist for buckets with some activity.
-
-        """
-        key = (tuple(creative_urns), start, end, granularity, tuple(pivots), self.today)
-        with self._aggregate_lock:
-            cached = self._aggregates.get(key)
-            if cached is not None:
-                self._aggregates.move_to_end(key)
-                return cached
-        rows = self._sum_rows(creative_urns, start, end, granularity, pivots)
-        with self._aggregate_lock:
-            self._aggregates[key] = rows
-            while len(self._aggregates) > AGGREGATE_CACHE_SIZE:
-                self._aggregates.popitem(last=False)
-        return rows
-
-    def _sum_rows(self, creative_urns: Sequence[str], start: dt.date, end: dt.date, granularity: str,
-                  pivots: Sequence[str]) -> list[AggregateRow]:
-        by_conversion = "CONVERSION" in pivots
-        last = min(end, self.today)
-        rows: dict[tuple[dt.date, tuple[str, ...]], AggregateRow] = {}
-        for urn in creative_urns:
-            profile = self.profile(urn)
-            if profile is None:
-                continue
-            window = profile.active_days(start, last)
-            if window is None or (by_conversion and not profile.rules):
-                continue
-            if "SHARE" in pivots and profile.share is None:
-                continue
-            day = window[0]
-            while day <= window[1]:
-                if by_conversion:
-                    parts: list[tuple[int | None, TMetrics]] = list(self.creative_conversion_day(urn, day))
-                else:
-                    totals = self.creative_day(urn, day)
-                    parts = [(None, totals)] if totals else []
-                if parts:
-                    b_start, b_end = bucket_of(day, start, end, granularity)
-                    for conversion_id, metrics in parts:
-                        key = tuple(pivot_value(p, profile, conversion_id) for p in pivots)
-                        row = rows.get((b_start, key))
-                        if row is None:
-                            row = rows[(b_start, key)] = AggregateRow(b_start, b_end, key)
-                        sums = row.sums
-                        for name, value in metrics.items():
-                            sums[name] = sums.get(name, 0) + value
-                        row.days.add(day)
-                day += dt.timedelta(days=1)
-        return list(rows.values())
 
     def restatement_days(self, account_id: int | None = None) -> dict[str, int]:
         """Return, per metric family, how many most recent days (today included) can still change.

@@ -239,7 +239,7 @@ def reset_connection(raw_send: Any) -> bool:
     uvicorn's ``send`` is a method of its per-request cycle, which holds the transport. An RST (linger 0)
     rather than a FIN makes the client see "connection reset by peer", as with a dropped LinkedIn edge.
     """
-    cycle = getattr(raw_send, "__self__", None)
+    cycle: Any = getattr(raw_send, "__self__", None)  # uvicorn's private cycle object: untyped
     transport = getattr(cycle, "transport", None)
     if transport is None:
         return False

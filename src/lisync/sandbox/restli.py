@@ -26,7 +26,7 @@ RAW_PARAMETERS = frozenset({"projection"})
 _KEY_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]|(\.)")
 
 
-class _Repeated(list):  # type: ignore[type-arg]
+class _Repeated(list[Any]):
     """A list built from a key given several times (as opposed to a ``List(...)`` value)."""
 
 
