@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -78,6 +79,29 @@ def test_rerun_changes_nothing_and_a_moved_clock_adds_only_the_new_days(runner: 
     assert set(first) <= set(later)
     # three days later the last whole day is again today − 3 days
     assert runner.scalar("select max(metric_date) from {ds}.organization_pages") == TODAY
+
+
+SHARE_COUNTS = ("impressioncount", "clickcount", "likecount", "commentcount", "sharecount")
+
+
+def test_week_share_statistics_are_the_sums_of_their_days(runner: Runner, tmp_path: Path) -> None:
+    # LinkedIn serves share statistics by day or month only: a week row adds up its seven days.
+    assert runner.run("organization_pages", extras={"period": "week"}).status == "ok"
+    (tmp_path / "daily").mkdir()
+    daily = Runner(runner.sandbox, tmp_path / "daily")
+    assert daily.run("organization_pages").status == "ok"
+    columns = ", ".join(SHARE_COUNTS)
+    weeks = runner.query(f"select organization_urn, metric_date, {columns}, uniqueimpressionscount, engagement "
+                         "from {ds}.organization_pages")
+    sums = {(r[0], r[1]): r[2:] for r in daily.query(
+        f"select organization_urn, date_trunc('week', metric_date)::date, "
+        f"{', '.join(f'sum({c})' for c in SHARE_COUNTS)} from {{ds}}.organization_pages group by 1, 2")}
+    assert weeks and any(w[2] for w in weeks)
+    for urn, monday, *counts, unique, engagement in weeks:
+        assert tuple(counts) == sums[(urn, monday)]
+        assert unique is None
+        impressions, clicks, likes, comments, shares = counts
+        assert engagement == pytest.approx((clicks + likes + comments + shares) / impressions if impressions else 0)
 
 
 @pytest.mark.parametrize(("period", "weekday_or_day"), [("week", "isodow"), ("month", "day")])

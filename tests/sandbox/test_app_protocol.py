@@ -175,6 +175,23 @@ def test_long_query_string_is_414_and_tunneling_fixes_it(sandbox) -> None:
     assert tunneled.status_code == 200
 
 
+def test_a_path_segment_over_4_kb_is_414_even_when_tunneled(sandbox) -> None:
+    ids = ",".join(f"urn%3Ali%3AsponsoredCampaign%3A{n}" for n in range(100_000, 100_200))
+    path = f"/rest/adCampaigns/List({ids})"
+    assert len(path.split("/")[-1]) > 4096
+    tunneled = requests.post(f"{sandbox.base_url}{path}", data="", timeout=10, headers=api_headers(
+        **{"X-HTTP-Method-Override": "GET", "Content-Type": "application/x-www-form-urlencoded"}))
+    assert tunneled.status_code == 414
+    assert "path segment" in tunneled.json()["message"]
+
+
+def test_url_and_headers_over_28_kb_are_414(sandbox) -> None:
+    url = f"{sandbox.base_url}/rest/adAccounts?q=search"
+    assert requests.get(url, timeout=10, headers=api_headers(**{"X-Padding": "a" * 20_000})).status_code == 200
+    huge = requests.get(url, timeout=10, headers=api_headers(**{"X-Padding": "a" * 29_000}))
+    assert huge.status_code == 414 and "28 KB" in huge.json()["message"]
+
+
 def test_query_just_under_the_limit_is_served(sandbox) -> None:
     base = "q=search&pageSize=5&x="
     query = base + "a" * (4096 - len(base))

@@ -121,6 +121,17 @@ def test_window_rules(api_get: TApiGet) -> None:
         ms(SANDBOX_TODAY - dt.timedelta(days=n)) for n in (5, 4, 3, 2)]
 
 
+def test_share_statistics_come_by_day_or_month_only(api_get: TApiGet) -> None:
+    start = dt.date(2026, 9, 7)
+    shares = f"/organizationalEntityShareStatistics?q=organizationalEntity&organizationalEntity={ORG}&"
+    followers = f"/organizationalEntityFollowerStatistics?q=organizationalEntity&organizationalEntity={ORG}&"
+    weekly = api_get(shares + intervals(start, start + dt.timedelta(days=28), "WEEK"))
+    assert weekly.status_code == 400 and "timeIntervals" in weekly.json()["message"]
+    for granularity in ("DAY", "MONTH"):
+        assert api_get(shares + intervals(start, start + dt.timedelta(days=62), granularity)).status_code == 200
+    assert api_get(followers + intervals(start, start + dt.timedelta(days=28), "WEEK")).status_code == 200
+
+
 def test_day_week_month_buckets_agree(api_get: TApiGet) -> None:
     base = f"/organizationPageStatistics?q=organization&organization={ORG}&"
     start = dt.date(2026, 9, 1)

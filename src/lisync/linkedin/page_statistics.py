@@ -13,6 +13,12 @@ whole period of its granularity. lisync plans one window per organization and ru
   always read whole and its row key (``metric_date`` = first day of the period) never changes.
 
 A 12-month window fits in one request, so a run costs exactly one call per finder per organization.
+
+LinkedIn serves share statistics by day or month only ("within all of the days or months", share-statistics
+page); page and follower statistics also come by week. A ``week`` run therefore reads share statistics by
+day and sums each ISO week: the counts add up, ``engagement`` is recomputed as LinkedIn defines it (clicks,
+likes, comments and shares over impressions), and ``uniqueImpressionsCount`` stays empty, because unique
+impressions of seven days are not the sum of each day's.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from lisync.linkedin.client import LinkedInClient
-from lisync.linkedin.convert import dig, ms_to_timestamp
+from lisync.linkedin.convert import dig, ms_to_timestamp, to_float
 from lisync.linkedin.organizations import Organization
 from lisync.linkedin.restli import restli_record, time_range_ms
 from lisync.linkedin.shape_pages import shape_page_row
@@ -42,6 +48,10 @@ FINDERS = (
     ("organizationalEntityShareStatistics", "organizationalEntity", "organizationalEntity",
      "totalShareStatistics"),
 )
+SHARE_FINDER = FINDERS[2]
+# What a week of share statistics is summed from, and the counts behind LinkedIn's engagement rate.
+ADDITIVE_SHARE_COUNTS = ("impressionCount", "clickCount", "likeCount", "commentCount", "shareCount")
+ENGAGED_COUNTS = ("clickCount", "likeCount", "commentCount", "shareCount")
 
 
 @dataclass(frozen=True)
@@ -111,14 +121,23 @@ def plan_statistics_window(savepoint: dt.date | None, start_date: dt.date | None
 
 
 def fetch_time_bound(client: LinkedInClient, finder: tuple[str, str, str, str], organization_urn: str,
-                     window: StatisticsWindow) -> dict[dt.date, dict[str, Any]]:
-    """Call one time-bound finder and return its statistics record per period start date."""
+                     window: StatisticsWindow, granularity: TPeriod | None = None) -> dict[dt.date, dict[str, Any]]:
+    """Call one time-bound finder and return its statistics record per bucket start date.
+
+    Args:
+        client: The LinkedIn client.
+        finder: One of :data:`FINDERS`.
+        organization_urn: The organization.
+        window: The whole periods to read.
+        granularity: Bucket size to ask for, when not the window's period.
+
+    """
     path, q, entity, record = finder
     params = {
         "q": q,
         entity: organization_urn,
         "timeIntervals": restli_record(timeRange=time_range_ms(window.start, window.end),
-                                       timeGranularityType=GRANULARITY[window.period]),
+                                       timeGranularityType=GRANULARITY[granularity or window.period]),
     }
     body = client.get(path, params)
     out: dict[dt.date, dict[str, Any]] = {}
@@ -133,11 +152,35 @@ def fetch_time_bound(client: LinkedInClient, finder: tuple[str, str, str, str], 
 def read_organization_periods(client: LinkedInClient, organization: Organization,
                               window: StatisticsWindow) -> Iterator[dict[str, Any]]:
     """Yield one ``organization_pages`` row per period that any of the three finders reported."""
-    page, followers, shares = (fetch_time_bound(client, f, organization.urn, window) for f in FINDERS)
+    page, followers = (fetch_time_bound(client, f, organization.urn, window) for f in FINDERS[:2])
+    if window.period == "week":
+        shares = weekly_share_statistics(fetch_time_bound(client, SHARE_FINDER, organization.urn, window, "day"))
+    else:
+        shares = fetch_time_bound(client, SHARE_FINDER, organization.urn, window)
     for day in sorted(set(page) | set(followers) | set(shares)):
         if window.start <= day < window.end:
             yield shape_page_row(day, organization.urn, organization.name, page.get(day), followers.get(day),
                                  shares.get(day))
+
+
+def weekly_share_statistics(daily: dict[dt.date, dict[str, Any]]) -> dict[dt.date, dict[str, Any]]:
+    """Sum daily ``totalShareStatistics`` records into one record per ISO week (keyed by its Monday).
+
+    Counts are summed; ``engagement`` is recomputed from the sums; ``uniqueImpressionsCount`` is left out
+    (unique impressions do not add up across days).
+    """
+    weeks: dict[dt.date, dict[str, Any]] = {}
+    for day, record in daily.items():
+        totals = weeks.setdefault(align_down(day, "week"), {})
+        for key in ADDITIVE_SHARE_COUNTS:
+            value = to_float(record.get(key))
+            if value is not None:
+                totals[key] = totals.get(key, 0.0) + value
+    for totals in weeks.values():
+        impressions = totals.get("impressionCount")
+        engaged = sum(totals.get(key, 0.0) for key in ENGAGED_COUNTS)
+        totals["engagement"] = engaged / impressions if impressions else 0.0
+    return weeks
 
 
 def last_day_of_period(day: dt.date, period: TPeriod) -> dt.date:

@@ -21,8 +21,12 @@ if TYPE_CHECKING:
 
     from lisync.sandbox.app_state import SandboxState
 
+# LinkedIn's URL limits (query-tunneling page): query string 4 KB, raw URL 8 KB, one path segment 4 KB, and
+# 28 KB for the URL with every header (cookies included).
 MAX_QUERY_BYTES = 4096
 MAX_URL_BYTES = 8192
+MAX_PATH_SEGMENT_BYTES = 4096
+MAX_REQUEST_HEAD_BYTES = 28 * 1024
 
 
 def endpoint_key(method: str, route: Route | None, path: str, finder: str | None) -> str:

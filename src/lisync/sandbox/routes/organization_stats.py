@@ -37,6 +37,9 @@ from lisync.sandbox.routes.organization_params import (
 )
 
 GRANULARITIES = ("DAY", "WEEK", "MONTH")
+# Share statistics are served "within all of the days or months" of the range (LinkedIn's share-statistics
+# page, every version); page and follower statistics also take WEEK.
+SHARE_GRANULARITIES = ("DAY", "MONTH")
 
 
 def _describe(raw: Any) -> str:
@@ -49,7 +52,8 @@ def _describe(raw: Any) -> str:
             f"timeRange={{start={time_range.get('start')}, end={time_range.get('end')}}}}}]")
 
 
-def _time_intervals(request: SandboxRequest) -> tuple[int, int, TGranularity] | None:
+def _time_intervals(request: SandboxRequest, granularities: tuple[str, ...] = GRANULARITIES,
+                    ) -> tuple[int, int, TGranularity] | None:
     """Parse and validate ``timeIntervals`` (2.0 record or 1.0 dotted); ``None`` when absent (lifetime)."""
     raw = request.query.get("timeIntervals")
     if raw is None:
@@ -63,7 +67,7 @@ def _time_intervals(request: SandboxRequest) -> tuple[int, int, TGranularity] | 
         end = int(time_range["end"]) if isinstance(time_range, dict) and "end" in time_range else None
     except (TypeError, ValueError):
         start = None
-    if start is None or granularity not in GRANULARITIES:
+    if start is None or granularity not in granularities:
         raise bad_request("Parameter 'timeIntervals' is invalid")
     clock = organic_world(request).clock
     now_ms = clock.now_ms()
@@ -158,7 +162,7 @@ def find_share_statistics(request: SandboxRequest) -> SandboxResponse:
     org = require_role(request, organization_param(request, "organizationalEntity"), frozenset({ADMINISTRATOR}),
                        "organizationalEntityShareStatistics", "FINDER-organizationalEntity")
     posts = _posts_for_statistics(request, org)
-    window = _time_intervals(request)
+    window = _time_intervals(request, SHARE_GRANULARITIES)
     cutoff = organic.data_cutoff()
     buckets = [] if window is None else [b for b in time_buckets(*window) if b[0] < date_to_ms(cutoff)]
     elements: list[dict[str, Any]] = []
