@@ -1,4 +1,4 @@
-"""Helpers shared by the end-to-end tests: spec conformance checks and table snapshots."""
+"""Helpers shared by the end-to-end tests: spec conformance checks, table snapshots and single values."""
 
 from __future__ import annotations
 
@@ -44,6 +44,13 @@ def snapshot(conn: Any, dataset: str, table: str) -> list[tuple[Any, ...]]:
     cols = spec.table_spec(table).column_names
     select = ", ".join(f'"{c}"' for c in cols)
     return conn.execute(f'select {select} from "{dataset}"."{table}" order by {select}').fetchall()
+
+
+def scalar(conn: Any, sql: str) -> Any:
+    """Return the first column of the first row ``sql`` selects; fail if it selects no row."""
+    row = conn.execute(sql).fetchone()
+    assert row is not None, f"no row from: {sql}"
+    return row[0]
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from lisync.config import RunSettings
 from lisync.errors import ConfigError
 from lisync.linkedin.retry import RetryPolicy
 from lisync.settings import DEFAULT_API_BASE_URL, DEFAULT_API_VERSION, DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
+from lisync.shards import restrict_to_shard
 
 __all__ = ["build_settings"]
 
@@ -47,7 +48,7 @@ def build_settings(
         return flag_value if flag_value not in (None, "") else config.config_value(key)
 
     workers = config.parse_workers(pick(max_workers, "max_workers"))
-    return RunSettings(
+    return restrict_to_shard(RunSettings(
         pipelines=config.parse_pipelines(pipelines or []),
         access_token=config.resolve_access_token(access_token),
         api_base_url=str(pick(api_base_url, "api_base_url") or DEFAULT_API_BASE_URL).rstrip("/"),
@@ -74,7 +75,7 @@ def build_settings(
         strict=config.parse_bool(strict if strict is not None else config.config_value("strict"), "--strict"),
         retry_policy=RetryPolicy(max_concurrency=workers) if workers else RetryPolicy(),
         shard=config.parse_shard(shard),
-    )
+    ))
 
 
 def _config_section() -> dict[str, object] | None:

@@ -233,6 +233,31 @@ def shard_pipelines(pipelines: list[str], shard: Shard) -> list[str]:
     return keep
 
 
+def restrict_to_shard(settings: RunSettings) -> RunSettings:
+    """Limit a ``--shard`` run to its own slice: the pipelines of the families it has ids for.
+
+    A shard is exactly its ``--accounts`` and ``--organizations``. Without organizations it must not run the
+    organization pipelines, which would otherwise read every page and replace other shards' slices while they
+    load; likewise without accounts for the ad pipelines.
+
+    Raises:
+        ConfigError: When the shard names neither accounts nor organizations, or none of the selected
+            pipelines applies to its slice.
+    """
+    if not settings.shard:
+        return settings
+    shard = Shard(settings.shard, list(settings.account_ids or []), list(settings.organization_ids or []))
+    if not shard.accounts and not shard.organizations:
+        raise ConfigError(f"--shard {shard.name} needs its slice: pass its --accounts and/or --organizations "
+                          "(as `lisync plan-shards` lists them).")
+    pipelines = shard_pipelines(settings.pipelines or list(spec.load_spec()), shard)
+    if not pipelines:
+        raise ConfigError(f"None of the selected pipelines applies to shard {shard.name}: it has "
+                          f"{'no organizations' if shard.accounts else 'no accounts'}; select pipelines of its "
+                          "slice, or leave this shard out.")
+    return dataclasses.replace(settings, pipelines=pipelines)
+
+
 def shard_settings(base: RunSettings, shard: Shard) -> RunSettings:
     """Return ``base`` restricted to ``shard`` (its name, accounts, organizations and pipelines).
 

@@ -1,6 +1,7 @@
 """The adAnalytics planner: serving spans, load estimates, packing under the cap, splitting, chunks."""
 
 import datetime as dt
+from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -88,12 +89,18 @@ def test_packing_covers_every_row_exactly_once_within_budget(specs: list, budget
     assert covered == sum(x.total for x in loads)
 
 
+def _halves(request: PlannedRequest) -> tuple[PlannedRequest, PlannedRequest]:
+    halves = request.split()
+    assert halves is not None
+    return halves
+
+
 def test_split_halves_accounts_then_days() -> None:
     request = PlannedRequest(("1", "2", "3"), D(2026, 1, 1), D(2026, 1, 10), 900)
-    a, b = request.split()
+    a, b = _halves(request)
     assert a.account_ids == ("1",) and b.account_ids == ("2", "3")
     one = PlannedRequest(("1",), D(2026, 1, 1), D(2026, 1, 10), 900)
-    a, b = one.split()
+    a, b = _halves(one)
     assert (a.start, a.end, b.start, b.end) == (D(2026, 1, 1), D(2026, 1, 5), D(2026, 1, 6), D(2026, 1, 10))
     assert PlannedRequest(("1",), D(2026, 1, 1), D(2026, 1, 1), 20_000).split() is None
 
@@ -122,8 +129,8 @@ def test_rows_per_campaign_day_skips_drafts_and_multiplies_by_rules() -> None:
     creatives = [{"campaign": "urn:li:sponsoredCampaign:1", "intendedStatus": "ACTIVE"},
                  {"campaign": "urn:li:sponsoredCampaign:1", "intendedStatus": "DRAFT"},
                  {"campaign": "urn:li:sponsoredCampaign:2", "intendedStatus": "PAUSED"}]
-    rules = [{"campaigns": ["urn:li:sponsoredCampaign:1"]},
-             {"associatedCampaigns": [{"campaign": "urn:li:sponsoredCampaign:1"}]}]
+    rules: list[dict[str, Any]] = [{"campaigns": ["urn:li:sponsoredCampaign:1"]},
+                                   {"associatedCampaigns": [{"campaign": "urn:li:sponsoredCampaign:1"}]}]
     assert conversions_by_campaign(rules) == {"1": 2}
     assert rows_per_campaign_day("ad_performance", creatives, rules) == {"1": 1, "2": 1}
     assert rows_per_campaign_day("conversion_performance", creatives, rules) == {"1": 2}

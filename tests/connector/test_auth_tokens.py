@@ -123,7 +123,9 @@ def test_token_expiring_mid_run_on_the_sandbox_clock_is_refreshed_once(
     assert provider.handle_unauthorized("EXPIRED_ACCESS_TOKEN") is True
     new = provider.access_token()
     assert new != old
-    assert store.load().access_token == new  # persisted before handle_unauthorized returned
+    persisted = store.load()
+    assert persisted is not None
+    assert persisted.access_token == new  # persisted before handle_unauthorized returned
     assert accounts(sandbox, new).status_code == 200
     # A request that raced the refresh with the old token just retries; no second refresh.
     assert provider.handle_unauthorized("EXPIRED_ACCESS_TOKEN", used_token=old) is True
@@ -154,6 +156,7 @@ def test_revoked_authorization_asks_for_login_instead_of_looping(sandbox: Sandbo
     with pytest.raises(ReauthorizationRequired) as caught:
         provider.handle_unauthorized("REVOKED_ACCESS_TOKEN")
     assert "lisync auth login" in str(caught.value)
+    assert credentials.refresh_token is not None
     assert credentials.refresh_token not in str(caught.value)
     assert provider.handle_unauthorized("REVOKED_ACCESS_TOKEN") is False  # never tries that token again
     assert refreshes(sandbox) == 1

@@ -29,6 +29,9 @@ def _no_ambient_token(monkeypatch: pytest.MonkeyPatch) -> None:
     (["run", "--dataset", "bad-name!", "--access-token", "t"], "Invalid --dataset"),
     (["run", "ad_accounts"], "No LinkedIn access token"),
     (["sandbox", "--scale", "huge"], "Unknown sandbox scale"),
+    (["run", "--shard", "s1", "--access-token", "t"], "--shard s1 needs its slice"),
+    (["run", "ad_performance", "--shard", "s1", "--organizations", "100000", "--access-token", "t"],
+     "None of the selected pipelines applies to shard s1"),
 ])
 def test_bad_input_is_one_line_exit_2(args: list[str], needle: str) -> None:
     result = runner.invoke(app, args)

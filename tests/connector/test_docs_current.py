@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import cast
 
 import dlt
 import pytest
+from dlt.common.schema.typing import TTableReference
 from dlt.common.schema.utils import new_table
 from typer.testing import CliRunner
 
@@ -88,7 +90,8 @@ def _live_schema_with_drift() -> dlt.Schema:
             col["data_type"] = "bigint"
     columns.append({"name": "surprise", "data_type": "text", "nullable": True})
     table = new_table("campaign_group_metadata", write_disposition="replace", columns=columns)  # type: ignore[arg-type]
-    table["references"] = [*spec.dlt_references("campaign_group_metadata"),
+    # spec.dlt_references builds plain dicts with exactly dlt's reference keys
+    table["references"] = [*cast(list[TTableReference], spec.dlt_references("campaign_group_metadata")),
                            {"referenced_table": "campaign_metadata", "columns": ["id"],
                             "referenced_columns": ["campaign_group_id"]}]
     schema.update_table(table)

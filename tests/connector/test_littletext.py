@@ -69,7 +69,7 @@ def test_escaped_plain_text_reads_back_unchanged(plain: str) -> None:
     assert parsed.hashtags == [] and parsed.mentions == []
 
 
-_words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=20)
+_words = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=20)
 _tags = st.text(st.characters(categories=("Ll", "Lu", "Nd")), min_size=1, max_size=12)
 _ids = st.text("abcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=12)
 

@@ -9,6 +9,7 @@ import pytest
 from lisync import spec
 from lisync.linkedin.page_statistics import (
     StatisticsWindow,
+    TPeriod,
     earliest_start,
     last_day_of_period,
     months_before,
@@ -18,6 +19,15 @@ from lisync.linkedin.shape_pages import shape_page_row
 
 D = dt.date
 ORG = "urn:li:organization:2414183"
+
+
+def _window(savepoint: dt.date | None, start_date: dt.date | None, today: dt.date,
+            period: TPeriod) -> StatisticsWindow:
+    """plan_statistics_window for a case that has something to read."""
+    window = plan_statistics_window(savepoint, start_date, today, period)
+    assert window is not None
+    return window
+
 
 # Shapes as LinkedIn's page-, follower- and share-statistics docs describe them (values illustrative).
 PAGE_STATISTICS = {
@@ -89,15 +99,15 @@ def test_first_run_reads_twelve_months_and_ends_two_days_ago() -> None:
 
 def test_start_date_is_honoured_but_never_before_the_rolling_year() -> None:
     today = D(2026, 11, 15)
-    assert plan_statistics_window(None, D(2026, 10, 1), today, "day").start == D(2026, 10, 1)
-    assert plan_statistics_window(None, D(2020, 1, 1), today, "day").start == D(2025, 11, 16)
+    assert _window(None, D(2026, 10, 1), today, "day").start == D(2026, 10, 1)
+    assert _window(None, D(2020, 1, 1), today, "day").start == D(2025, 11, 16)
 
 
 def test_rerun_reads_the_last_two_loaded_days_again() -> None:
     window = plan_statistics_window(D(2026, 11, 12), None, D(2026, 11, 15), "day")
     assert window == StatisticsWindow(D(2026, 11, 11), D(2026, 11, 13), "day")
     # the clock moved three days: the re-read days plus the three new ones
-    assert plan_statistics_window(D(2026, 11, 12), None, D(2026, 11, 18), "day").end == D(2026, 11, 16)
+    assert _window(D(2026, 11, 12), None, D(2026, 11, 18), "day").end == D(2026, 11, 16)
 
 
 def test_nothing_to_read_when_no_whole_period_is_ready() -> None:
@@ -110,14 +120,14 @@ def test_nothing_to_read_when_no_whole_period_is_ready() -> None:
     ("week", D(2025, 11, 17), D(2026, 11, 9)),   # Mondays: the first whole week after the floor
     ("month", D(2025, 12, 1), D(2026, 11, 1)),   # whole months only, crossing the year
 ])
-def test_week_and_month_windows_are_aligned_to_whole_periods(period: str, start: dt.date,
+def test_week_and_month_windows_are_aligned_to_whole_periods(period: TPeriod, start: dt.date,
                                                             end: dt.date) -> None:
-    window = plan_statistics_window(None, None, D(2026, 11, 15), period)  # type: ignore[arg-type]
+    window = _window(None, None, D(2026, 11, 15), period)
     assert (window.start, window.end) == (start, end)
 
 
 def test_week_rerun_rereads_the_last_loaded_week() -> None:
-    window = plan_statistics_window(D(2026, 11, 8), None, D(2026, 11, 20), "week")
+    window = _window(D(2026, 11, 8), None, D(2026, 11, 20), "week")
     assert (window.start, window.end) == (D(2026, 11, 2), D(2026, 11, 16))
 
 

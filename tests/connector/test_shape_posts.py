@@ -62,7 +62,7 @@ CAROUSEL = {"carousel": {"cards": [
     {"media": {"id": IMAGE, "title": "Card 1"}, "landingPage": "https://e.com/1"},
     {"media": {"id": IMAGE_2, "title": "Card 2"}, "landingPage": "https://e.com/2"}]}}
 MULTI = {"multiImage": {"images": [{"id": IMAGE, "altText": "one"}, {"id": IMAGE_2, "altText": "two"}]}}
-MEDIA = {
+MEDIA: dict[str, dict[str, Any]] = {
     IMAGE: {"id": IMAGE, "owner": ORG, "status": "AVAILABLE", "downloadUrl": "https://media.example/i1",
             "downloadUrlExpiresAt": 1700000000000},
     IMAGE_2: {"id": IMAGE_2, "status": FORBIDDEN},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,15 @@ from lisync.config import RunSettings, parse_shard
 from lisync.errors import ConfigError
 from lisync.linkedin.hints import slice_disposition
 from lisync.load_guard import duckdb_write_lock, is_catalog_conflict
-from lisync.shards import ORGANIZATION_WEIGHT, Shard, load_plan, pack, plan_shards, shard_settings
+from lisync.shards import (
+    ORGANIZATION_WEIGHT,
+    Shard,
+    load_plan,
+    pack,
+    plan_shards,
+    restrict_to_shard,
+    shard_settings,
+)
 
 
 def test_pack_puts_the_largest_first_onto_the_lightest_shard() -> None:
@@ -58,6 +67,19 @@ def test_shard_settings_pick_names_filters_and_pipelines() -> None:
     only_pages = shard_settings(base, Shard("shard_02", organizations=["100000"]))
     assert only_pages.pipelines == ["organization_pages"]
     assert base.effective_pipeline_name == "lisync_li" and base.staging_dataset_layout is None
+
+
+def test_a_shard_run_keeps_to_its_slice() -> None:
+    everything = RunSettings(pipelines=["ad_accounts", "ad_performance", "organization_pages", "organization_posts"])
+    accounts_only = restrict_to_shard(dataclasses.replace(everything, shard="s3", account_ids=["5"]))
+    assert accounts_only.pipelines == ["ad_accounts", "ad_performance"]
+    pages_only = restrict_to_shard(dataclasses.replace(everything, shard="s1", organization_ids=["100000"]))
+    assert pages_only.pipelines == ["organization_pages", "organization_posts"]
+    both = dataclasses.replace(everything, shard="s2", account_ids=["5"], organization_ids=["100000"])
+    assert restrict_to_shard(both).pipelines == everything.pipelines
+    assert restrict_to_shard(everything) is everything  # unsharded runs are left alone
+    with pytest.raises(ConfigError, match="needs its slice"):
+        restrict_to_shard(dataclasses.replace(everything, shard="s4"))
 
 
 def test_shard_names_must_be_identifiers() -> None:

@@ -24,7 +24,8 @@ def own_sandbox() -> Iterator[SandboxServer]:
         yield server
 
 
-def _oracle_totals(sandbox: SandboxServer, account_ids: list[str], start: dt.date, end: dt.date) -> dict[str, float]:
+def _oracle_totals(sandbox: SandboxServer, account_ids: list[str], start: dt.date,
+                   end: dt.date) -> dict[str, tuple[float, float]]:
     """Ask the sandbox directly (ACCOUNT pivot, ALL granularity) for total impressions and cost per account."""
     facet = ",".join(f"urn%3Ali%3AsponsoredAccount%3A{a}" for a in account_ids)
     url = (f"{sandbox.base_url}/rest/adAnalytics?q=analytics&pivot=ACCOUNT&timeGranularity=ALL"

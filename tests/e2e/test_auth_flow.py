@@ -154,6 +154,7 @@ def test_revoked_authorization_fails_the_run_once_with_the_fix(sandbox: SandboxS
     assert len(errors) == 1
     assert "lisync auth login" in errors[0] and "Traceback" not in stderr
     assert token_requests(server) == 2  # the code exchange and one refused refresh: no loop
+    assert stored.refresh_token is not None
     assert stored.refresh_token not in stderr + stdout
 
 

@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 import pytest
 from dlt.common.versioned_state import decompress_state
-from tests.support import snapshot
+from tests.support import scalar, snapshot
 
 from lisync import spec
 from lisync.pipeline import KILL_AT_ENV, available_pipelines
@@ -78,9 +78,8 @@ def read_destination(workdir: Path) -> tuple[dict[str, list[tuple[Any, ...]]], d
         rows = {t: snapshot(conn, DATASET, t) for t in tables() if t in present}
         savepoints: dict[str, dict[str, str]] = {}
         if "_dlt_pipeline_state" in present:
-            latest = conn.execute(f"select state from {DATASET}._dlt_pipeline_state order by version desc "
-                                  "limit 1").fetchone()
-            resources = decompress_state(latest[0]).get("sources", {}).get(DATASET, {}).get("resources", {})
+            latest = scalar(conn, f"select state from {DATASET}._dlt_pipeline_state order by version desc limit 1")
+            resources = decompress_state(latest).get("sources", {}).get(DATASET, {}).get("resources", {})
             savepoints = {name: dict(res.get("savepoints") or {}) for name, res in resources.items()}
         return rows, savepoints
 
@@ -98,7 +97,7 @@ def duplicate_keys(workdir: Path) -> dict[str, int]:
             if table not in present or not key:
                 continue
             cols = ", ".join(f'"{c}"' for c in key)
-            extra = conn.execute(f'select count(*) - count(distinct ({cols})) from {DATASET}."{table}"').fetchone()[0]
+            extra = scalar(conn, f'select count(*) - count(distinct ({cols})) from {DATASET}."{table}"')
             if extra:
                 out[table] = extra
     return out

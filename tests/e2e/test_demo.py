@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import duckdb
-from tests.support import assert_duckdb_table_matches_spec
+from tests.support import assert_duckdb_table_matches_spec, scalar
 from typer.testing import CliRunner
 
 from lisync import spec
@@ -28,7 +28,7 @@ def test_demo_loads_every_table_and_reports_a_summary(tmp_path: Path) -> None:
     with duckdb.connect(str(db), read_only=True) as conn:
         for table in tables:
             assert_duckdb_table_matches_spec(conn, "linkedin", table)
-            count = conn.execute(f"select count(*) from linkedin.{table}").fetchone()[0]
+            count = scalar(conn, f"select count(*) from linkedin.{table}")
             assert count == summary["tables"][table]
     main_tables = [p for p in spec.load_spec()]
     assert all(summary["tables"][t] > 0 for t in main_tables), summary["tables"]

@@ -12,6 +12,7 @@ import duckdb
 import pytest
 from dlt.common.destination.reference import Destination
 from tests.e2e.conftest import TODAY, PostgresConnection, Runner, reachable_postgres, unique_dataset
+from tests.support import scalar
 from typer.testing import CliRunner
 
 from lisync import spec, warehouse_comments
@@ -34,7 +35,7 @@ def _has_column(conn: Any, source: str, column: str) -> bool:
     return column in {row[0] for row in conn.execute(f"describe select * from {source}").fetchall()}
 
 
-def _current_state(source: str, table: str, write_disposition: str) -> str:
+def _current_state(source: str, table: str, write_disposition: str | None) -> str:
     """The recipe docs/destinations.md gives for reading a table's current state from appended Parquet."""
     tspec = spec.table_spec(table)
     if write_disposition != "merge":
@@ -70,7 +71,7 @@ def test_parquet_files_read_back_equal_to_the_duckdb_tables(e2e_sandbox: Sandbox
                 # Files cannot merge, so dlt appends: the posts child tables' hard-delete marker rows (which
                 # a database applies as deletes) land as rows flagged _dlt_deleted; every other row is equal.
                 landed = _spec_rows(files, source, table, f"{DELETE_MARKER} is not true")
-                markers = files.execute(f"select count(*) from {source} where {DELETE_MARKER}").fetchone()[0]
+                markers = scalar(files, f"select count(*) from {source} where {DELETE_MARKER}")
                 assert summary.tables[table] == len(expected) + markers, table
             else:
                 landed = _spec_rows(files, source, table)
@@ -221,6 +222,7 @@ def test_destination_and_credentials_pass_to_dlt_unchanged(name: str, credential
     factory = make_destination(settings)
     by_dlt = Destination.from_reference(name, credentials=credentials) if credentials else \
         Destination.from_reference(name)
+    assert by_dlt is not None
     assert type(factory) is type(by_dlt)
     assert factory.destination_type == f"dlt.destinations.{name}"
     assert factory.caps_params == by_dlt.caps_params == {}

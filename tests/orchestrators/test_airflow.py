@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from tests.orchestrators.conftest import ShardWorld, orchestrator_python, result_line, run_script
+from tests.support import scalar
 
 pytestmark = [pytest.mark.slow, pytest.mark.orchestrators]
 
@@ -53,11 +54,12 @@ def test_airflow_dag_runs_a_shard(shard_world: ShardWorld, tmp_path: Path) -> No
     result = result_line(proc.stdout)
 
     assert result["tasks"] == sorted(f"lisync_{s.name}" for s in shard_world.plan.shards)
-    assert result["state"].endswith("success"), result
+    state = result["state"]
+    assert isinstance(state, str) and state.endswith("success"), result
     with contextlib.closing(duckdb.connect(str(shard_world.duckdb_path), read_only=True)) as conn:
         accounts = {r[0] for r in conn.execute("select id from linkedin.ad_accounts").fetchall()}
         owners = {r[0] for r in conn.execute("select distinct account_id from linkedin.campaign_metadata").fetchall()}
-        performance = conn.execute("select count(*) from linkedin.ad_performance").fetchone()[0]
+        performance = scalar(conn, "select count(*) from linkedin.ad_performance")
     assert accounts == set(ran.accounts)
     assert owners <= set(ran.accounts)
     assert performance > 0

@@ -253,7 +253,7 @@ def test_creative_day_invariants_hold_at_every_maturity(seed, campaign_index, da
             _check_invariants(public, currency, day, seed)
 
 
-def test_conversions_only_for_associated_rules_within_their_life(model):
+def test_conversions_only_for_associated_rules_within_their_life(model: AnalyticsModel) -> None:
     # campaign 0 has rules 801 (always) and 802 (created 2025-03-01, disabled 2025-05-15); campaign 1 none
     with_rules = creative_urn(0)
     seen: set[int] = set()
@@ -301,13 +301,14 @@ def test_restatement_moves_recent_days_and_keeps_settled_days(model):
                if (TODAY - k[1]).days >= DELIVERY_SETTLE_DAYS)
 
 
-def test_values_only_grow_while_maturing(model):
+def test_values_only_grow_while_maturing(model: AnalyticsModel) -> None:
     urn = creative_urn(0)
     day = next(d for d in every_day(dt.date(2025, 6, 1), TODAY) if model.creative_day(urn, d))
     previous: dict[str, int] = {}
     for age in range(0, 95, 3):
         model.world.clock.today = day + dt.timedelta(days=age)
         current = model.creative_day(urn, day)
+        assert current is not None
         for name in ("impressions", "clicks", "likes", "externalWebsiteConversions", "qualifiedLeads"):
             assert current.get(name, 0) >= previous.get(name, 0)
         previous = current

@@ -31,10 +31,14 @@ def make_world(seed: int = 7, scale: str = "small", today: dt.date = TODAY) -> O
     return OrganicWorld(seed, SCALES[scale], Clock(today))
 
 
-def company(world: OrganicWorld, index: int = 0) -> Organization:
-    org = world.organization(100000 + index)
+def known_organization(world: OrganicWorld, org_id: int) -> Organization:
+    org = world.organization(org_id)
     assert org is not None
     return org
+
+
+def company(world: OrganicWorld, index: int = 0) -> Organization:
+    return known_organization(world, 100000 + index)
 
 
 def content_kind(post: dict) -> str:
@@ -58,7 +62,7 @@ def test_organizations_roles_and_showcase() -> None:
     assert roles[REQUESTED_ORG_ID] == ("ADMINISTRATOR", "REQUESTED")
     assert roles[REVOKED_ORG_ID] == ("ADMINISTRATOR", "REVOKED")
     assert not set(UNRELATED_ORG_IDS) & set(roles)
-    showcase = world.organization_json(world.organization(SHOWCASE_ID), full=True)
+    showcase = world.organization_json(known_organization(world, SHOWCASE_ID), full=True)
     assert showcase["primaryOrganizationType"] == "BRAND"
     assert world.organization_json(company(world), full=True)["primaryOrganizationType"] == "NONE"
 
@@ -73,7 +77,7 @@ def test_grant_restricts_administered_organizations() -> None:
 
 def test_non_admin_lookup_has_only_the_documented_fields() -> None:
     world = make_world()
-    limited = world.organization_json(world.organization(UNRELATED_ORG_IDS[0]), full=False)
+    limited = world.organization_json(known_organization(world, UNRELATED_ORG_IDS[0]), full=False)
     assert set(limited) == {"id", "name", "localizedName", "localizedWebsite", "vanityName", "logoV2",
                             "locations", "primaryOrganizationType"}
 

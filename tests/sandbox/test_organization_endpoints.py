@@ -242,7 +242,8 @@ def test_single_and_batch_post_lookup(api_get: TApiGet) -> None:
 
 
 def _media_urns(api_get: TApiGet) -> tuple[list[str], list[str]]:
-    images, videos = [], []
+    images: list[str] = []
+    videos: list[str] = []
     for org_id in (100000, 100001):
         body = api_get(f"/posts?q=author&author=urn%3Ali%3Aorganization%3A{org_id}&count=100").json()
         for post in body["elements"]:

@@ -102,7 +102,7 @@ def install_requests_redirect(origin: str) -> bool:
         request.url = rewrite_url(request.url, origin)
         return original_send(adapter, request, *args, **kwargs)
 
-    HTTPAdapter.send = send  # type: ignore[method-assign]
+    HTTPAdapter.send = send  # type: ignore[assignment]
     HTTPAdapter._lisync_redirected = True  # type: ignore[attr-defined]
     return True
 
