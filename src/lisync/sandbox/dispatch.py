@@ -21,11 +21,8 @@ from lisync.sandbox.app_state import SandboxState
 from lisync.sandbox.core import RestliError, SandboxRequest, SandboxResponse, access_denied
 from lisync.sandbox.faults import error_for, reset_connection, truncate
 from lisync.sandbox.gateway import (
-    MAX_PATH_SEGMENT_BYTES,
-    MAX_QUERY_BYTES,
-    MAX_REQUEST_HEAD_BYTES,
-    MAX_URL_BYTES,
     check_token,
+    check_url_limits,
     check_version,
     endpoint_key,
     normalized_version,
@@ -123,19 +120,8 @@ class SandboxDispatcher:
         body = await request.body()
         key = endpoint_key(method, None, route_path, None)
         try:
-            if not tunneled and versioned:
-                url_bytes = len(str(request.url).encode())
-                if len(url_query.encode()) > MAX_QUERY_BYTES or url_bytes > MAX_URL_BYTES:
-                    raise RestliError(
-                        414,
-                        "Request-URI Too Long. Use query tunneling (POST with "
-                        "X-HTTP-Method-Override: GET) for long queries.",
-                    )
-            if versioned and any(len(part.encode()) > MAX_PATH_SEGMENT_BYTES for part in path.split("/")):
-                raise RestliError(414, "Request-URI Too Long: a URL path segment is longer than 4 KB.")
-            head_bytes = len(str(request.url).encode()) + sum(len(k) + len(v) + 4 for k, v in request.headers.raw)
-            if versioned and head_bytes > MAX_REQUEST_HEAD_BYTES:
-                raise RestliError(414, "Request-URI Too Long: the URL and headers together exceed 28 KB.")
+            if versioned:
+                check_url_limits(request, path, url_query, tunneled)
             raw_query = url_query
             if tunneled:
                 assert override is not None  # tunneled implies the override header

@@ -77,6 +77,25 @@ def resolve_route(method: str, path: str, finder: str | None, versioned: bool) -
     return Resolution(route, {k: unquote(v) for k, v in params.items()}, None)
 
 
+def check_url_limits(request: Request, path: str, url_query: str, tunneled: bool) -> None:
+    """Apply LinkedIn's URL limits to a ``/rest`` request.
+
+    Raises:
+        RestliError: 414 for an untunneled query over 4 KB or URL over 8 KB, and, tunneled or not, for a
+            path segment over 4 KB or a URL plus headers over 28 KB.
+    """
+    url_bytes = len(str(request.url).encode())
+    if not tunneled and (len(url_query.encode()) > MAX_QUERY_BYTES or url_bytes > MAX_URL_BYTES):
+        raise RestliError(
+            414,
+            "Request-URI Too Long. Use query tunneling (POST with X-HTTP-Method-Override: GET) for long queries.",
+        )
+    if any(len(part.encode()) > MAX_PATH_SEGMENT_BYTES for part in path.split("/")):
+        raise RestliError(414, "Request-URI Too Long: a URL path segment is longer than 4 KB.")
+    if url_bytes + sum(len(k) + len(v) + 4 for k, v in request.headers.raw) > MAX_REQUEST_HEAD_BYTES:
+        raise RestliError(414, "Request-URI Too Long: the URL and headers together exceed 28 KB.")
+
+
 def token_from(request: Request, query: dict[str, Any]) -> str | None:
     """Return the access token of a request: the ``Authorization: Bearer`` header, else ``oauth2_access_token``.
 
