@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import Measured, SandboxProcess, machine, run_lisync, workdir
 
-from lisync.linkedin.analytics_fields import REACH_MAX_RANGE_DAYS, REACH_METRICS, metric_chunks
+from lisync.linkedin.analytics.fields import REACH_MAX_RANGE_DAYS, REACH_METRICS, metric_chunks
 
 TODAY = dt.date(2026, 11, 15)
 TABLES = ("ad_performance", "conversion_performance")

@@ -26,12 +26,14 @@ from typing import Any
 
 import duckdb
 
-from lisync import spec
-from lisync.config import RunSettings
-from lisync.linkedin.retry import RetryPolicy
-from lisync.pipeline import available_pipelines, run
+from lisync.config.settings import RunSettings
+from lisync.linkedin.http.retry import RetryPolicy
+from lisync.run.families import available_pipelines
+from lisync.run.pipeline import run
+from lisync.sandbox.config import SandboxConfig
 from lisync.sandbox.faults import FAULT_KINDS, FaultConfig
-from lisync.sandbox.server import SandboxConfig, SandboxServer
+from lisync.sandbox.server import SandboxServer
+from lisync.spec.loader import load_spec, table_spec
 
 TODAY = dt.date(2026, 11, 15)
 POLICY = RetryPolicy(read_timeout_s=3.0, data_volume_wait_s=10.0)
@@ -40,7 +42,7 @@ STALL_S = 5.0
 
 def snapshot(conn: Any, table: str) -> list[tuple[Any, ...]]:
     """Every row of ``table`` (spec columns) in a stable order."""
-    cols = ", ".join(f'"{c}"' for c in spec.table_spec(table).column_names)
+    cols = ", ".join(f'"{c}"' for c in table_spec(table).column_names)
     return conn.execute(f'select {cols} from linkedin."{table}" order by {cols}').fetchall()
 
 
@@ -72,7 +74,7 @@ def run_once(sandbox: SandboxServer, workdir: Path) -> tuple[dict[str, list[Any]
     seconds = time.monotonic() - started
     if summary.status != "ok":
         raise SystemExit(f"run failed: {summary.error}")
-    tables = [t.name for p in pipelines for t in spec.load_spec()[p].tables]
+    tables = [t.name for p in pipelines for t in load_spec()[p].tables]
     with contextlib.closing(duckdb.connect(str(workdir / "bench.duckdb"), read_only=True)) as conn:
         return {t: snapshot(conn, t) for t in tables}, summary.requests, seconds
 

@@ -11,7 +11,7 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from lisync import spec
+from lisync.spec.loader import table_spec
 
 DUCKDB_TYPES = {"text": "VARCHAR", "float": "DOUBLE", "boolean": "BOOLEAN", "date": "DATE",
                 "timestamp": "TIMESTAMP WITH TIME ZONE"}
@@ -30,7 +30,7 @@ def duckdb_columns(conn: Any, dataset: str, table: str) -> dict[str, str]:
 def assert_duckdb_table_matches_spec(conn: Any, dataset: str, table: str) -> None:
     """Fail unless ``table`` has exactly the spec's columns with the spec's types."""
     landed = duckdb_columns(conn, dataset, table)
-    tspec = spec.table_spec(table)
+    tspec = table_spec(table)
     expected = {c.name: DUCKDB_TYPES[c.type] for c in tspec.columns}
     missing = sorted(set(expected) - set(landed))
     extra = sorted(set(landed) - set(expected))
@@ -41,7 +41,7 @@ def assert_duckdb_table_matches_spec(conn: Any, dataset: str, table: str) -> Non
 
 def snapshot(conn: Any, dataset: str, table: str) -> list[tuple[Any, ...]]:
     """Return a table's spec columns, every row, in a stable order (for run-to-run comparisons)."""
-    cols = spec.table_spec(table).column_names
+    cols = table_spec(table).column_names
     select = ", ".join(f'"{c}"' for c in cols)
     return conn.execute(f'select {select} from "{dataset}"."{table}" order by {select}').fetchall()
 

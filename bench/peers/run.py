@@ -42,7 +42,7 @@ sys.path.insert(0, str(BENCH))
 
 from common import SandboxProcess, machine  # noqa: E402
 
-from lisync.sandbox.server import SandboxConfig  # noqa: E402
+from lisync.sandbox.config import SandboxConfig  # noqa: E402
 
 PEERS_HOME = BENCH / ".peers"
 LAUNCHER = Path(__file__).resolve().parent / "launcher"

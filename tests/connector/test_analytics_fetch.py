@@ -4,9 +4,9 @@ import datetime as dt
 from typing import Any
 from urllib.parse import unquote
 
-from lisync.linkedin.analytics_fetch import FetchStats, ReportSpec, fetch_request, run_report
-from lisync.linkedin.analytics_planner import AccountLoad, PlannedRequest
-from lisync.linkedin.restli import encode_query
+from lisync.linkedin.analytics.fetch import FetchStats, ReportSpec, fetch_request, run_report
+from lisync.linkedin.analytics.planner import AccountLoad, PlannedRequest
+from lisync.linkedin.http.restli import encode_query
 
 D = dt.date
 

@@ -6,10 +6,9 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lisync.linkedin.analytics import conversions_by_campaign, default_update_window, rows_per_campaign_day
-from lisync.linkedin.analytics_fetch import cut_load
-from lisync.linkedin.analytics_fields import METRICS_PER_CHUNK, metric_chunks, metric_columns
-from lisync.linkedin.analytics_planner import (
+from lisync.linkedin.analytics.fetch import cut_load
+from lisync.linkedin.analytics.fields import METRICS_PER_CHUNK, metric_chunks, metric_columns
+from lisync.linkedin.analytics.planner import (
     AccountLoad,
     PlannedRequest,
     estimate_account_load,
@@ -18,6 +17,7 @@ from lisync.linkedin.analytics_planner import (
     serving_span,
     split_by_days,
 )
+from lisync.linkedin.analytics.sizing import conversions_by_campaign, default_update_window, rows_per_campaign_day
 
 D = dt.date
 

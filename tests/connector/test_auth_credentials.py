@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from lisync.linkedin import credentials as credentials_module
-from lisync.linkedin.credentials import (
+from lisync.linkedin.auth.credentials import (
     Credentials,
     CredentialStore,
     CredentialStoreError,
@@ -19,6 +18,7 @@ from lisync.linkedin.credentials import (
     expiry_warnings,
     redact,
 )
+from lisync.linkedin.auth.credentials import os as credentials_module_os
 
 NOW = dt.datetime(2026, 11, 15, 12, 0, tzinfo=dt.UTC)
 ACCESS = "AQV-access-token-value-0123456789"
@@ -91,7 +91,7 @@ def test_crash_mid_write_keeps_the_previous_file_and_leaves_no_temp(
             self._file.write(data[: len(data) // 2])
             raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(credentials_module.os, "fdopen", TornWriter)
+    monkeypatch.setattr(credentials_module_os, "fdopen", TornWriter)
     with pytest.raises(CredentialStoreError, match="previous credentials, if any, are unchanged"):
         store.save(make(access_token="AQV-new-token-never-written"))
     monkeypatch.undo()
@@ -106,7 +106,7 @@ def test_failed_rename_keeps_the_previous_file(tmp_path: Path, monkeypatch: pyte
     def refuse(*args: object) -> None:
         raise OSError(13, "Permission denied")
 
-    monkeypatch.setattr(credentials_module.os, "replace", refuse)
+    monkeypatch.setattr(credentials_module_os, "replace", refuse)
     with pytest.raises(CredentialStoreError):
         store.save(make(access_token="AQV-other"))
     monkeypatch.undo()

@@ -13,7 +13,9 @@ from urllib.parse import urlencode, urlsplit
 import pytest
 import requests
 
-from lisync.linkedin.auth import (
+from lisync.linkedin.auth.credentials import CredentialStore
+from lisync.linkedin.auth.login import CallbackServer, auth_status, login, logout
+from lisync.linkedin.auth.oauth import (
     AuthError,
     AuthorizationDenied,
     StateMismatchError,
@@ -24,9 +26,8 @@ from lisync.linkedin.auth import (
     new_state,
     parse_redirected_url,
 )
-from lisync.linkedin.credentials import CredentialStore
-from lisync.linkedin.login import CallbackServer, auth_status, login, logout
-from lisync.sandbox.server import SandboxConfig, SandboxServer
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.server import SandboxServer
 
 CLIENT_ID = "sandbox-client-id"
 CLIENT_SECRET = "sandbox-client-secret"
@@ -251,7 +252,7 @@ def test_logout_revokes_and_forgets(sandbox: SandboxServer, auth_base: str, tmp_
 
 
 def test_status_lists_expiry_and_pipelines_the_scopes_cannot_run() -> None:
-    from lisync.linkedin.credentials import Credentials
+    from lisync.linkedin.auth.credentials import Credentials
 
     now = dt.datetime(2026, 11, 15, tzinfo=dt.UTC)
     credentials = Credentials(access_token="t", access_token_expires_at=now + dt.timedelta(days=2),

@@ -6,8 +6,7 @@ import re
 
 import pytest
 
-from lisync import spec
-from lisync.linkedin.scopes import (
+from lisync.linkedin.auth.scopes import (
     AD_ACCOUNT_ROLES,
     ORGANIZATION_ROLE,
     PIPELINE_ACCESS,
@@ -17,12 +16,12 @@ from lisync.linkedin.scopes import (
     parse_scopes,
     scopes_for,
 )
-from lisync.sandbox import routes as _routes  # noqa: F401  (registers the sandbox routes)
-from lisync.sandbox.core import ROUTES
+from lisync.sandbox.routes.table import ROUTES
+from lisync.spec.loader import load_spec
 
 
 def test_every_spec_pipeline_has_an_access_entry() -> None:
-    assert set(spec.load_spec()) == set(PIPELINES)
+    assert set(load_spec()) == set(PIPELINES)
 
 
 def test_login_scopes_for_all_pipelines_are_the_four_read_scopes() -> None:

@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 import requests
 
-from lisync.linkedin.auth import NotLoggedIn, ReauthorizationRequired
-from lisync.linkedin.client import LinkedInClient, StaticTokenProvider
-from lisync.linkedin.credentials import Credentials, CredentialStore
-from lisync.linkedin.login import login
-from lisync.linkedin.tokens import RefreshingTokenProvider, provider_from_settings
-from lisync.sandbox.server import SandboxConfig, SandboxServer
+from lisync.linkedin.auth.credentials import Credentials, CredentialStore
+from lisync.linkedin.auth.login import login
+from lisync.linkedin.auth.oauth import NotLoggedIn, ReauthorizationRequired
+from lisync.linkedin.auth.tokens import RefreshingTokenProvider, provider_from_settings
+from lisync.linkedin.http.bearer import StaticTokenProvider
+from lisync.linkedin.http.client import LinkedInClient
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.server import SandboxServer
 
 CLIENT_ID = "sandbox-client-id"
 CLIENT_SECRET = "sandbox-client-secret"
@@ -138,7 +140,7 @@ def test_a_token_is_refreshed_at_most_once(sandbox: SandboxServer, monkeypatch: 
     first_refresh = provider.access_token()
     assert provider.handle_unauthorized(None) is True  # the new token failing is a new token: one try
     # A server that keeps handing back the same token cannot make lisync loop.
-    import lisync.linkedin.tokens as tokens_module
+    import lisync.linkedin.auth.tokens as tokens_module
 
     same = provider.credentials
     monkeypatch.setattr(tokens_module, "refresh_access_token", lambda creds, **kw: same)

@@ -12,11 +12,13 @@ from dlt.common.schema.typing import TTableReference
 from dlt.common.schema.utils import new_table
 from typer.testing import CliRunner
 
-from lisync import docs_gen, spec
 from lisync.cli import app
-from lisync.pipeline import new_schema
+from lisync.run.families import new_schema
+from lisync.spec.dictionary import DEFAULT_DOCS_PATH, REGENERATE_COMMAND, build_dictionary, markdown_cell, render
+from lisync.spec.hints import dlt_columns, dlt_references
+from lisync.spec.loader import all_tables
 
-COMMITTED = Path(__file__).resolve().parents[2] / docs_gen.DEFAULT_DOCS_PATH
+COMMITTED = Path(__file__).resolve().parents[2] / DEFAULT_DOCS_PATH
 RELATIONSHIP_LINE = re.compile(r'^\s+(\w+) (?:\}o--\|\||\}o--o\{) (\w+) : "([\w, ]+) → ([\w, ]+)"$')
 
 
@@ -26,11 +28,11 @@ def _mermaid_block(markdown: str) -> str:
 
 def _spec_relationships() -> set[tuple[str, str, str, str]]:
     """Every relationship the contract states: column references, and child tables to their parent."""
-    pairs = {(t.name, c.name, *c.references) for t in spec.all_tables().values() for c in t.columns
+    pairs = {(t.name, c.name, *c.references) for t in all_tables().values() for c in t.columns
              if c.references}
-    for table in spec.all_tables().values():
+    for table in all_tables().values():
         if table.parent:
-            parent_links = [r for r in spec.dlt_references(table.name) if r["referenced_table"] == table.parent]
+            parent_links = [r for r in dlt_references(table.name) if r["referenced_table"] == table.parent]
             assert parent_links, f"{table.name} has no link to its parent {table.parent}"
             pairs |= {(table.name, col, table.parent, ref) for r in parent_links
                       for col, ref in zip(r["columns"], r["referenced_columns"], strict=True)}
@@ -38,10 +40,10 @@ def _spec_relationships() -> set[tuple[str, str, str, str]]:
 
 
 def test_committed_dictionary_is_current() -> None:
-    expected = docs_gen.render(docs_gen.build_dictionary())
-    assert COMMITTED.exists(), f"{COMMITTED} is missing: run `{docs_gen.REGENERATE_COMMAND}`"
+    expected = render(build_dictionary())
+    assert COMMITTED.exists(), f"{COMMITTED} is missing: run `{REGENERATE_COMMAND}`"
     assert COMMITTED.read_text(encoding="utf-8") == expected, (
-        f"{docs_gen.DEFAULT_DOCS_PATH} is stale: run `{docs_gen.REGENERATE_COMMAND}` and commit it")
+        f"{DEFAULT_DOCS_PATH} is stale: run `{REGENERATE_COMMAND}` and commit it")
 
 
 def test_committed_diagram_draws_every_relationship_in_the_spec() -> None:
@@ -60,7 +62,7 @@ def test_committed_diagram_draws_every_relationship_in_the_spec() -> None:
 def test_every_table_and_column_is_documented_with_its_description() -> None:
     text = COMMITTED.read_text(encoding="utf-8")
     diagram = _mermaid_block(text)
-    for table in spec.all_tables().values():
+    for table in all_tables().values():
         assert f"\n    {table.name} {{\n" in diagram
         section = text.split(f"\n### {table.name}\n", 1)[1].split("\n### ", 1)[0]
         assert f"**Replication:** {table.replication}" in section
@@ -70,28 +72,28 @@ def test_every_table_and_column_is_documented_with_its_description() -> None:
         assert [row.split("`")[1] for row in rows] == table.column_names
         for row, col in zip(rows, table.columns, strict=True):
             assert f"| {col.type} |" in row
-            assert row.endswith(f"{docs_gen.markdown_cell(col.description)} |".lstrip())
+            assert row.endswith(f"{markdown_cell(col.description)} |".lstrip())
 
 
 def test_html_dictionary_is_standalone_and_escaped() -> None:
-    page = docs_gen.render(docs_gen.build_dictionary(), "html")
+    page = render(build_dictionary(), "html")
     assert page.startswith("<!DOCTYPE html>") and '<pre class="mermaid">erDiagram' in page
     assert "}o--||" in page  # Mermaid reads the text content; only <, > and & are entities
-    for table in spec.all_tables():
+    for table in all_tables():
         assert f'<h3 id="{table}">' in page
     assert "<script" not in page.split('<pre class="mermaid">', 1)[1].split("</pre>", 1)[0]
 
 
 def _live_schema_with_drift() -> dlt.Schema:
     schema = new_schema()
-    columns = [dict(hint) for name, hint in spec.dlt_columns("campaign_group_metadata").items() if name != "name"]
+    columns = [dict(hint) for name, hint in dlt_columns("campaign_group_metadata").items() if name != "name"]
     for col in columns:
         if col["name"] == "status":
             col["data_type"] = "bigint"
     columns.append({"name": "surprise", "data_type": "text", "nullable": True})
     table = new_table("campaign_group_metadata", write_disposition="replace", columns=columns)  # type: ignore[arg-type]
     # spec.dlt_references builds plain dicts with exactly dlt's reference keys
-    table["references"] = [*cast(list[TTableReference], spec.dlt_references("campaign_group_metadata")),
+    table["references"] = [*cast(list[TTableReference], dlt_references("campaign_group_metadata")),
                            {"referenced_table": "campaign_metadata", "columns": ["id"],
                             "referenced_columns": ["campaign_group_id"]}]
     schema.update_table(table)
@@ -99,7 +101,7 @@ def _live_schema_with_drift() -> dlt.Schema:
 
 
 def test_live_schema_drift_is_marked() -> None:
-    dictionary = docs_gen.build_dictionary(_live_schema_with_drift(), "duckdb:test.duckdb (dataset linkedin)")
+    dictionary = build_dictionary(_live_schema_with_drift(), "duckdb:test.duckdb (dataset linkedin)")
     groups = next(t for t in dictionary.tables if t.name == "campaign_group_metadata")
     assert groups.landed is True and groups.write_disposition == "replace"
     drift = {c.name: c.drift for c in groups.columns if c.drift}
@@ -107,7 +109,7 @@ def test_live_schema_drift_is_marked() -> None:
                      "surprise": "landed but not in the contract"}
     assert all(t.landed is False for t in dictionary.tables if t.name != "campaign_group_metadata")
     assert any("campaign_group_metadata.id → campaign_metadata.campaign_group_id" in n for n in dictionary.notes)
-    text = docs_gen.render(dictionary)
+    text = render(dictionary)
     assert "⚠ not landed" in text and "schema landed in duckdb:test.duckdb" in text
 
 

@@ -20,16 +20,27 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from tests.support import serve_on_loopback
 
-from lisync import spec
-from lisync.linkedin import shape_ads, shape_posts
-from lisync.linkedin.catalog import AccountCatalog
-from lisync.linkedin.client import LinkedInClient, RetryPolicy, StaticTokenProvider
-from lisync.linkedin.restli import encode_query, restli_list, restli_record
-from lisync.sandbox.core import SCALES
-from lisync.sandbox.core import Clock as SandboxClock
-from lisync.sandbox.restli import decode_query
-from lisync.sandbox.server import SandboxConfig, SandboxServer
+from lisync.linkedin.ads.catalog import AccountCatalog
+from lisync.linkedin.ads.shape import (
+    shape_ad_account,
+    shape_campaign,
+    shape_campaign_group,
+    shape_conversion,
+    shape_conversion_campaigns,
+    shape_creative,
+)
+from lisync.linkedin.http.bearer import StaticTokenProvider
+from lisync.linkedin.http.client import LinkedInClient
+from lisync.linkedin.http.restli import encode_query, restli_list, restli_record
+from lisync.linkedin.http.retry import RetryPolicy
+from lisync.linkedin.pages.shape_posts import CHILD_TABLES, shape_child_rows, shape_post
+from lisync.sandbox.clock import Clock as SandboxClock
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.http.restli import decode_query
+from lisync.sandbox.scale import SCALES
+from lisync.sandbox.server import SandboxServer
 from lisync.sandbox.world import World
+from lisync.spec.loader import table_spec
 
 TODAY = dt.date(2026, 11, 15)
 PY_TYPES: dict[str, tuple[type, ...]] = {"text": (str,), "float": (float, int), "boolean": (bool,),
@@ -66,7 +77,7 @@ def mutate(element: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
 
 
 def assert_row_fits(row: dict[str, Any], table: str) -> None:
-    columns = {c.name: c.type for c in spec.table_spec(table).columns}
+    columns = {c.name: c.type for c in table_spec(table).columns}
     extra = set(row) - set(columns) - {"_dlt_deleted"}
     assert not extra, f"{table}: unexpected columns {extra}"
     for name, value in row.items():
@@ -77,11 +88,11 @@ def assert_row_fits(row: dict[str, Any], table: str) -> None:
 
 
 SHAPERS: list[tuple[str, str, Callable[[dict[str, Any]], Any]]] = [
-    ("accounts", "ad_accounts", shape_ads.shape_ad_account),
-    ("campaign_groups", "campaign_group_metadata", shape_ads.shape_campaign_group),
-    ("campaigns", "campaign_metadata", shape_ads.shape_campaign),
-    ("creatives", "creative_metadata", shape_ads.shape_creative),
-    ("conversions", "conversion_details", shape_ads.shape_conversion),
+    ("accounts", "ad_accounts", shape_ad_account),
+    ("campaign_groups", "campaign_group_metadata", shape_campaign_group),
+    ("campaigns", "campaign_metadata", shape_campaign),
+    ("creatives", "creative_metadata", shape_creative),
+    ("conversions", "conversion_details", shape_conversion),
 ]
 
 
@@ -100,19 +111,19 @@ def test_entity_shapers_survive_hostile_elements(world: World, kind: str, table:
 @given(data=st.data())
 def test_conversion_campaign_rows_survive_hostile_elements(world: World, data: st.DataObject) -> None:
     element = mutate(data.draw(st.sampled_from(world.conversions)), data)
-    for row in shape_ads.shape_conversion_campaigns(element):
+    for row in shape_conversion_campaigns(element):
         assert_row_fits(row, "conversion_details__associated_campaigns")
 
 
 def test_unknown_enum_values_pass_through_as_text(world: World) -> None:
     campaign = dict(world.campaigns[0], status="SOMETHING_NEW", type="FUTURE_TYPE")
-    row = shape_ads.shape_campaign(campaign)
+    row = shape_campaign(campaign)
     assert row["status"] == "SOMETHING_NEW"
 
 
 def test_unknown_new_fields_are_ignored(world: World) -> None:
-    plain = shape_ads.shape_campaign(world.campaigns[0])
-    extended = shape_ads.shape_campaign({**world.campaigns[0], "brandNewField": {"x": [1, 2]}})
+    plain = shape_campaign(world.campaigns[0])
+    extended = shape_campaign({**world.campaigns[0], "brandNewField": {"x": [1, 2]}})
     assert plain == extended
 
 
@@ -131,9 +142,9 @@ def post_elements() -> list[dict[str, Any]]:
 def test_post_shapers_survive_hostile_elements(post_elements: list[dict[str, Any]], data: st.DataObject) -> None:
     element = mutate(data.draw(st.sampled_from(post_elements)), data)
     org = "urn:li:organization:1"
-    assert_row_fits(shape_posts.shape_post(element, org, {}, None, None), "organization_posts")
-    for table in shape_posts.CHILD_TABLES:
-        for row in shape_posts.shape_child_rows(table, element, org, {}):
+    assert_row_fits(shape_post(element, org, {}, None, None), "organization_posts")
+    for table in CHILD_TABLES:
+        for row in shape_child_rows(table, element, org, {}):
             assert_row_fits(row, table)
 
 
@@ -244,7 +255,7 @@ def test_elements_without_an_id_are_not_merged_into_one(hostile: tuple[HostilePa
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_conversion_rule_windows_and_campaign_counts_survive_hostile_rules(world: World, data: st.DataObject) -> None:
-    from lisync.linkedin.analytics import MIN_UPDATE_WINDOW_DAYS, conversions_by_campaign, default_update_window
+    from lisync.linkedin.analytics.sizing import MIN_UPDATE_WINDOW_DAYS, conversions_by_campaign, default_update_window
 
     rules = [mutate(data.draw(st.sampled_from(world.conversions)), data) for _ in range(3)]
     assert default_update_window(rules) >= MIN_UPDATE_WINDOW_DAYS

@@ -2,7 +2,7 @@
 
 import datetime as dt
 
-from lisync.incremental import ReadWindow, get_savepoint, plan_read_window, set_savepoint
+from lisync.sources.incremental import ReadWindow, get_savepoint, plan_read_window, set_savepoint
 
 D = dt.date
 

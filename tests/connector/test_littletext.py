@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lisync.linkedin.littletext import RESERVED, Mention, escape_little_text, parse_little_text
+from lisync.linkedin.pages.littletext import RESERVED, Mention, escape_little_text, parse_little_text
 
 
 def test_docs_examples() -> None:

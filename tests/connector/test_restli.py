@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lisync.linkedin.restli import (
+from lisync.linkedin.http.restli import (
     date_range,
     encode_query,
     encode_value,
@@ -106,7 +106,7 @@ def test_encoded_values_have_balanced_structure_and_no_raw_reserved_chars(value:
 
 
 def test_raw_values_keep_literal_commas_for_analytics_fields() -> None:
-    from lisync.linkedin.restli import RawValue
+    from lisync.linkedin.http.restli import RawValue
 
     assert encode_query({"fields": RawValue("impressions,clicks,pivotValues,dateRange")}) == (
         "fields=impressions,clicks,pivotValues,dateRange")

@@ -17,8 +17,9 @@ from starlette.responses import JSONResponse
 from tenacity import RetryCallState, Retrying
 from tests.support import serve_on_loopback
 
-from lisync.linkedin.client import LinkedInClient, StaticTokenProvider
-from lisync.linkedin.errors import (
+from lisync.linkedin.http.bearer import StaticTokenProvider
+from lisync.linkedin.http.client import LinkedInClient
+from lisync.linkedin.http.errors import (
     AccessDeniedError,
     BadRequestError,
     NetworkError,
@@ -28,11 +29,12 @@ from lisync.linkedin.errors import (
     UnauthorizedError,
     VersionRetiredError,
 )
-from lisync.linkedin.restli import date_range, restli_list, urn
-from lisync.linkedin.retry import RetryPolicy, _LinkedInWait
+from lisync.linkedin.http.restli import date_range, restli_list, urn
+from lisync.linkedin.http.retry import RetryPolicy, _LinkedInWait
+from lisync.linkedin.http.version import DEFAULT_API_VERSION, version_sunset_warning, version_support_ends
+from lisync.sandbox.config import SandboxConfig
 from lisync.sandbox.faults import FaultConfig
-from lisync.sandbox.server import SandboxConfig, SandboxServer
-from lisync.settings import DEFAULT_API_VERSION, version_sunset_warning, version_support_ends
+from lisync.sandbox.server import SandboxServer
 
 TODAY = dt.date(2026, 11, 15)
 FAST = RetryPolicy(backoff_base_s=0.01, backoff_max_s=0.05, data_volume_wait_s=0.2, read_timeout_s=0.5,

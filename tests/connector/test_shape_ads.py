@@ -2,8 +2,15 @@
 
 import datetime as dt
 
-from lisync import spec
-from lisync.linkedin import shape_ads
+from lisync.linkedin.ads.shape import (
+    shape_ad_account,
+    shape_campaign,
+    shape_campaign_group,
+    shape_conversion,
+    shape_conversion_campaigns,
+    shape_creative,
+)
+from lisync.spec.loader import table_spec
 
 UTC = dt.UTC
 
@@ -102,12 +109,12 @@ CONVERSION = {
 
 
 def _assert_exact_columns(table: str, row: dict) -> None:
-    assert list(row) == spec.table_spec(table).column_names or set(row) == set(spec.table_spec(table).column_names)
-    assert set(row) == set(spec.table_spec(table).column_names)
+    assert list(row) == table_spec(table).column_names or set(row) == set(table_spec(table).column_names)
+    assert set(row) == set(table_spec(table).column_names)
 
 
 def test_ad_account_row() -> None:
-    row = shape_ads.shape_ad_account(ACCOUNT)
+    row = shape_ad_account(ACCOUNT)
     _assert_exact_columns("ad_accounts", row)
     assert row["id"] == "507404993"
     assert row["changeauditstamps__created"] == 1553107200000.0
@@ -117,7 +124,7 @@ def test_ad_account_row() -> None:
 
 
 def test_campaign_group_row() -> None:
-    row = shape_ads.shape_campaign_group(GROUP)
+    row = shape_campaign_group(GROUP)
     _assert_exact_columns("campaign_group_metadata", row)
     assert row["account_id"] == "507404993"
     assert row["runschedule_start"] == dt.datetime(2019, 3, 20, 20, 0, tzinfo=UTC)
@@ -125,7 +132,7 @@ def test_campaign_group_row() -> None:
 
 
 def test_campaign_row() -> None:
-    row = shape_ads.shape_campaign(CAMPAIGN)
+    row = shape_campaign(CAMPAIGN)
     _assert_exact_columns("campaign_metadata", row)
     assert row["campaign_group_id"] == "605094213"
     assert row["associated_entity_id"] == "2414183"
@@ -136,7 +143,7 @@ def test_campaign_row() -> None:
 
 
 def test_creative_row_uses_numeric_id_and_keeps_reference_urn() -> None:
-    row = shape_ads.shape_creative(CREATIVE)
+    row = shape_creative(CREATIVE)
     _assert_exact_columns("creative_metadata", row)
     assert row["id"] == "224478843"
     assert row["campaign_id"] == "137355963"
@@ -147,15 +154,15 @@ def test_creative_row_uses_numeric_id_and_keeps_reference_urn() -> None:
 def test_text_ad_creative_has_no_reference_and_draft_has_no_review() -> None:
     creative = dict(CREATIVE, content={"textAd": {"headline": "h", "description": "d"}}, intendedStatus="DRAFT")
     creative.pop("review")
-    row = shape_ads.shape_creative(creative)
+    row = shape_creative(creative)
     assert row["reference"] is None and row["review_status"] is None
 
 
 def test_conversion_rows() -> None:
-    row = shape_ads.shape_conversion(CONVERSION)
+    row = shape_conversion(CONVERSION)
     _assert_exact_columns("conversion_details", row)
     assert row["value__amount"] == 12.5 and row["postclickattributionwindowsize"] == 30.0
-    children = shape_ads.shape_conversion_campaigns(CONVERSION)
+    children = shape_conversion_campaigns(CONVERSION)
     assert len(children) == 1  # the duplicate association is kept once (the pair is the key)
     _assert_exact_columns("conversion_details__associated_campaigns", children[0])
     assert children[0]["conversion_id"] == "4444"
@@ -163,7 +170,7 @@ def test_conversion_rows() -> None:
 
 def test_conversion_without_association_objects_falls_back_to_campaign_list() -> None:
     element = dict(CONVERSION, associatedCampaigns=[])
-    children = shape_ads.shape_conversion_campaigns(element)
+    children = shape_conversion_campaigns(element)
     assert children == [{"conversion_id": "4444", "associatedcampaigns__associatedat": None,
                          "associatedcampaigns__conversion": "urn:lla:llaPartnerConversion:4444",
                          "associatedcampaigns__campaign": "urn:li:sponsoredCampaign:137355963"}]
@@ -172,7 +179,7 @@ def test_conversion_without_association_objects_falls_back_to_campaign_list() ->
 def test_hostile_values_do_not_crash_or_mistype() -> None:
     weird = {"id": 1, "status": None, "notifiedOnCreativeApproval": "yes", "version": {"versionTag": "x"},
              "changeAuditStamps": "not-a-dict", "servingStatuses": "RUNNABLE", "unknownNewField": {"a": 1}}
-    row = shape_ads.shape_ad_account(weird)
+    row = shape_ad_account(weird)
     assert row["notifiedoncreativeapproval"] is None
     assert row["version__versiontag"] is None
     assert row["changeauditstamps__created"] is None

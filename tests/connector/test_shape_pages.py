@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from lisync import spec
-from lisync.linkedin.page_statistics import (
+from lisync.linkedin.pages.shape_statistics import shape_page_row
+from lisync.linkedin.pages.statistics import (
     StatisticsWindow,
     TPeriod,
     earliest_start,
@@ -15,7 +15,7 @@ from lisync.linkedin.page_statistics import (
     months_before,
     plan_statistics_window,
 )
-from lisync.linkedin.shape_pages import shape_page_row
+from lisync.spec.loader import table_spec
 
 D = dt.date
 ORG = "urn:li:organization:2414183"
@@ -55,7 +55,7 @@ SHARE_STATISTICS = {"uniqueImpressionsCount": 40, "shareCount": 1, "engagement":
 
 def test_row_has_exactly_the_spec_columns_in_order() -> None:
     row = shape_page_row(D(2026, 3, 1), ORG, "Devtestco", PAGE_STATISTICS, FOLLOWER_GAINS, SHARE_STATISTICS)
-    assert list(row) == spec.table_spec("organization_pages").column_names
+    assert list(row) == table_spec("organization_pages").column_names
 
 
 def test_views_clicks_followers_and_shares_map_to_their_columns() -> None:

@@ -10,10 +10,8 @@ import dlt
 import duckdb
 import pytest
 
-from lisync import spec
-from lisync.linkedin.media import FORBIDDEN, MediaResolver, batch_results, media_kind
-from lisync.linkedin.pages_family import DELETED_FLAG, _child_table_hints
-from lisync.linkedin.shape_posts import (
+from lisync.linkedin.pages.media import FORBIDDEN, MediaResolver, batch_results, media_kind
+from lisync.linkedin.pages.shape_posts import (
     CHILD_TABLES,
     HASHTAGS_TABLE,
     classify_content,
@@ -21,7 +19,9 @@ from lisync.linkedin.shape_posts import (
     shape_child_rows,
     shape_post,
 )
-from lisync.summary import RunSummary
+from lisync.run.summary import RunSummary
+from lisync.sources.pages import DELETED_FLAG, _child_table_hints
+from lisync.spec.loader import table_spec
 
 ORG = "urn:li:organization:2414183"
 IMAGE = "urn:li:image:C4E10AQFoyyAjHPMQuQ"
@@ -95,7 +95,7 @@ def test_content_type_classification(content: dict[str, Any] | None, expected: s
 
 def test_post_row_has_exactly_the_spec_columns() -> None:
     row = shape_post(post(), ORG, {}, None, None)
-    assert list(row) == spec.table_spec("organization_posts").column_names
+    assert list(row) == table_spec("organization_posts").column_names
 
 
 def test_text_post_fields_and_lifetime_statistics() -> None:
@@ -147,7 +147,7 @@ def test_child_rows_have_exactly_their_spec_columns() -> None:
     for table in CHILD_TABLES:
         rows = shape_child_rows(table, samples[table], ORG, MEDIA)
         assert rows, table
-        assert all(list(r) == spec.table_spec(table).column_names for r in rows), table
+        assert all(list(r) == table_spec(table).column_names for r in rows), table
     with pytest.raises(KeyError):
         shape_child_rows("organization_posts__nope", post(), ORG, MEDIA)
 
@@ -192,7 +192,7 @@ class _ForbiddenClient:
         self.calls = 0
 
     def get(self, path: str, params: Any = None) -> Any:
-        from lisync.linkedin.errors import AccessDeniedError
+        from lisync.linkedin.http.errors import AccessDeniedError
 
         self.calls += 1
         raise AccessDeniedError(403, path, {"status": 403, "code": "ACCESS_DENIED"})
@@ -200,7 +200,7 @@ class _ForbiddenClient:
 
 def test_forbidden_media_is_noted_once_and_not_asked_again() -> None:
     client, summary = _ForbiddenClient(), RunSummary(pipelines=["organization_posts"])
-    resolver = MediaResolver(client, summary)  # type: ignore[arg-type]
+    resolver = MediaResolver(client, summary.add_note)  # type: ignore[arg-type]
     first = resolver.resolve([IMAGE, IMAGE_2])
     second = resolver.resolve([IMAGE])
     assert first[IMAGE]["status"] == FORBIDDEN and second[IMAGE]["status"] == FORBIDDEN

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from lisync.config import RunSettings, parse_shard
+from lisync.config.parse import parse_shard
+from lisync.config.settings import RunSettings
 from lisync.errors import ConfigError
-from lisync.linkedin.hints import slice_disposition
-from lisync.load_guard import duckdb_write_lock, is_catalog_conflict
-from lisync.shards import (
+from lisync.run.load_guard import duckdb_write_lock, is_catalog_conflict
+from lisync.run.shards import (
     ORGANIZATION_WEIGHT,
     Shard,
     load_plan,
@@ -23,6 +23,7 @@ from lisync.shards import (
     restrict_to_shard,
     shard_settings,
 )
+from lisync.spec.hints import slice_disposition
 
 
 def test_pack_puts_the_largest_first_onto_the_lightest_shard() -> None:
@@ -106,7 +107,7 @@ def test_catalog_conflicts_are_recognised_through_dlt_wrappers() -> None:
 
 HOLD = """
 import pathlib, sys, time
-from lisync.load_guard import duckdb_write_lock
+from lisync.run.load_guard import duckdb_write_lock
 with duckdb_write_lock(sys.argv[1]):
     print("held", flush=True)
     time.sleep(float(sys.argv[2]))

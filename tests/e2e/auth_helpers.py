@@ -14,8 +14,8 @@ from typing import Any
 
 import requests
 
-from lisync.sandbox.routes.oauth import oauth_state
-from lisync.sandbox.server import SandboxConfig, SandboxServer
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.server import SandboxServer
 
 TODAY = dt.date(2026, 11, 15)
 CLIENT_ID = "sandbox-client-id"
@@ -76,7 +76,7 @@ def token_requests(sandbox: SandboxServer) -> int:
 
 def issued_secrets(sandbox: SandboxServer) -> set[str]:
     """Every access and refresh token the sandbox's OAuth server issued so far."""
-    state = oauth_state(sandbox.world)
+    state = sandbox.world.oauth
     return set(state.issued) | set(state.refresh_grants)
 
 

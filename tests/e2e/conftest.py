@@ -21,11 +21,12 @@ import psycopg2
 import pytest
 from tests.support import POSTGRES_TYPES, assert_duckdb_table_matches_spec, duckdb_columns, snapshot
 
-from lisync import spec
-from lisync.config import RunSettings
-from lisync.pipeline import run
-from lisync.sandbox.server import SandboxConfig, SandboxServer
-from lisync.summary import RunSummary
+from lisync.config.settings import RunSettings
+from lisync.run.pipeline import run
+from lisync.run.summary import RunSummary
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.server import SandboxServer
+from lisync.spec.loader import table_spec
 
 TODAY = dt.date(2026, 11, 15)
 
@@ -167,7 +168,7 @@ class Runner:
 def assert_postgres_table_matches_spec(conn: Any, dataset: str, table: str) -> None:
     """Fail unless the Postgres ``table`` has exactly the spec's columns with the spec's types."""
     landed = duckdb_columns(conn, dataset, table)  # the information_schema query is the same
-    expected = {c.name: POSTGRES_TYPES[c.type] for c in spec.table_spec(table).columns}
+    expected = {c.name: POSTGRES_TYPES[c.type] for c in table_spec(table).columns}
     missing = sorted(set(expected) - set(landed))
     extra = sorted(set(landed) - set(expected))
     assert not missing and not extra, f"{table}: missing {missing}, extra {extra}"

@@ -10,7 +10,8 @@ import pytest
 import requests
 from tests.e2e.conftest import TODAY, Runner
 
-from lisync.sandbox.server import SandboxConfig, SandboxServer
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.server import SandboxServer
 
 PERF = ("ad_performance", "conversion_performance")
 START = TODAY - dt.timedelta(days=150)

@@ -32,7 +32,7 @@ from tests.e2e.auth_helpers import (
 from typer.testing import CliRunner
 
 from lisync.cli import app
-from lisync.linkedin.credentials import CredentialStore
+from lisync.linkedin.auth.credentials import CredentialStore
 from lisync.sandbox.server import SandboxServer
 
 cli = CliRunner()

@@ -19,7 +19,8 @@ import pytest
 from tests.e2e.conftest import TODAY
 from tests.support import snapshot
 
-from lisync.sandbox.server import SandboxConfig, SandboxServer
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.server import SandboxServer
 
 TABLES = ("ad_accounts", "campaign_metadata")
 

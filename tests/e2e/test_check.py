@@ -19,8 +19,8 @@ from tests.e2e.auth_helpers import (
 from typer.testing import CliRunner
 
 from lisync.cli import app
-from lisync.sandbox.core import ALL_SCOPES, TokenGrant
-from lisync.sandbox.organic_world import ANALYST_ORG_ID, REQUESTED_ORG_ID, UNRELATED_ORG_IDS
+from lisync.sandbox.oauth.grants import ALL_SCOPES, TokenGrant
+from lisync.sandbox.organic.organizations import ANALYST_ORG_ID, REQUESTED_ORG_ID, UNRELATED_ORG_IDS
 from lisync.sandbox.server import SandboxServer
 
 cli = CliRunner()

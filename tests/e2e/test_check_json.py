@@ -22,8 +22,8 @@ from tests.e2e.auth_helpers import (
 from typer.testing import CliRunner
 
 from lisync.cli import app
-from lisync.sandbox.core import ALL_SCOPES, TokenGrant
-from lisync.sandbox.organic_world import ANALYST_ORG_ID
+from lisync.sandbox.oauth.grants import ALL_SCOPES, TokenGrant
+from lisync.sandbox.organic.organizations import ANALYST_ORG_ID
 from lisync.sandbox.server import SandboxServer
 
 cli = CliRunner()

@@ -11,9 +11,15 @@ import duckdb
 import pytest
 from tests.e2e.conftest import TODAY, Runner
 
-from lisync import docs_gen, spec, warehouse_comments
-from lisync.pipeline import available_pipelines, make_pipeline
-from lisync.sandbox.server import SandboxConfig, SandboxServer
+from lisync.run.comments import DLT_COLUMN_DESCRIPTIONS, DLT_TABLE_DESCRIPTIONS, apply_comments
+from lisync.run.families import available_pipelines
+from lisync.run.live_schema import load_live_schema
+from lisync.run.pipeline import make_pipeline
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.server import SandboxServer
+from lisync.spec.dictionary import build_dictionary, render
+from lisync.spec.hints import dlt_references
+from lisync.spec.loader import load_spec, table_spec
 
 START = TODAY - dt.timedelta(days=60)
 ADS = ("ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata",
@@ -54,20 +60,20 @@ def test_every_landed_table_and_column_carries_the_spec_description(runner: Runn
     pipelines = run_everything(runner)
     comments = landed_comments(runner)
     landed_tables = {t for t, c in comments if c is None}
-    expected_tables = [t for p in pipelines for t in spec.load_spec()[p].tables]
+    expected_tables = [t for p in pipelines for t in load_spec()[p].tables]
     assert expected_tables and {t.name for t in expected_tables} <= landed_tables
     for tspec in expected_tables:
         assert comments[(tspec.name, None)] == tspec.description, tspec.name
         for col in tspec.columns:
             assert comments[(tspec.name, col.name)] == (col.description or None), f"{tspec.name}.{col.name}"
-        for column, text in warehouse_comments.DLT_COLUMN_DESCRIPTIONS.items():
+        for column, text in DLT_COLUMN_DESCRIPTIONS.items():
             assert comments[(tspec.name, column)] == text
-    assert comments[("_dlt_loads", None)] == warehouse_comments.DLT_TABLE_DESCRIPTIONS["_dlt_loads"]
+    assert comments[("_dlt_loads", None)] == DLT_TABLE_DESCRIPTIONS["_dlt_loads"]
 
 
 def test_comments_are_back_after_a_table_is_replaced(runner: Runner, monkeypatch: pytest.MonkeyPatch) -> None:
     assert runner.run(*ADS).status == "ok"
-    text = spec.table_spec("campaign_metadata").column("name").description
+    text = table_spec("campaign_metadata").column("name").description
     assert landed_comments(runner)[("campaign_metadata", "name")] == text
     if runner.destination == "postgres":
         # staging-optimized swaps in a new table: its comments are gone unless lisync writes them again
@@ -75,48 +81,48 @@ def test_comments_are_back_after_a_table_is_replaced(runner: Runner, monkeypatch
         oid = f"select '{runner.dataset}.campaign_metadata'::regclass::oid"
         before = runner.scalar(oid)
         with monkeypatch.context() as quiet:
-            quiet.setattr(warehouse_comments, "apply_comments", lambda pipeline: None)
+            quiet.setattr("lisync.run.pipeline.apply_comments", lambda pipeline: None)
             assert runner.run(*ADS).status == "ok"
         assert runner.scalar(oid) != before
         assert landed_comments(runner)[("campaign_metadata", "name")] is None
     assert runner.run(*ADS).status == "ok"
     comments = landed_comments(runner)
     assert comments[("campaign_metadata", "name")] == text
-    assert comments[("campaign_metadata", None)] == spec.table_spec("campaign_metadata").description
+    assert comments[("campaign_metadata", None)] == table_spec("campaign_metadata").description
 
 
 def test_only_comments_that_differ_are_written(runner: Runner) -> None:
     assert runner.run("campaign_metadata").status == "ok"
     pipeline = make_pipeline(runner.settings("campaign_metadata"))
-    assert warehouse_comments.apply_comments(pipeline).written == 0
+    assert apply_comments(pipeline).written == 0
     writable = duckdb.connect(str(runner.db_path)) if runner.destination == "duckdb" else runner.connect()
     with contextlib.closing(writable) as conn:
         conn.execute(f"comment on column {runner.dataset}.campaign_metadata.name is 'stale text'")
         conn.execute(f"comment on table {runner.dataset}.campaign_metadata is null")
-    result = warehouse_comments.apply_comments(pipeline)
+    result = apply_comments(pipeline)
     assert result.written == 2 and result.skipped_reason is None
     comments = landed_comments(runner)
-    campaigns = spec.table_spec("campaign_metadata")
+    campaigns = table_spec("campaign_metadata")
     assert comments[("campaign_metadata", "name")] == campaigns.column("name").description
     assert comments[("campaign_metadata", None)] == campaigns.description
 
 
 def test_references_land_in_the_stored_schema_and_live_docs_show_no_drift(runner: Runner) -> None:
     pipelines = run_everything(runner)
-    live = docs_gen.load_live_schema(runner.settings())
-    tables = [t.name for p in pipelines for t in spec.load_spec()[p].tables]
+    live = load_live_schema(runner.settings())
+    tables = [t.name for p in pipelines for t in load_spec()[p].tables]
     for table in tables:
-        assert live.tables[table].get("references", []) == spec.dlt_references(table), table
-        assert live.tables[table].get("description") == spec.table_spec(table).description
-    dictionary = docs_gen.build_dictionary(live, "test")
+        assert live.tables[table].get("references", []) == dlt_references(table), table
+        assert live.tables[table].get("description") == table_spec(table).description
+    dictionary = build_dictionary(live, "test")
     assert dictionary.notes == ()
     by_name = {t.name: t for t in dictionary.tables}
     for table in tables:
         assert by_name[table].landed is True
         assert [c.drift for c in by_name[table].columns if c.drift] == [], table
     # what landed renders exactly like the committed contract, table by table
-    contract = docs_gen.render(docs_gen.build_dictionary())
-    rendered = docs_gen.render(dictionary)
+    contract = render(build_dictionary())
+    rendered = render(dictionary)
     for table in tables:
         assert _columns_section(rendered, table) == _columns_section(contract, table), table
 
@@ -170,10 +176,10 @@ class _Pipeline:
 
 def test_other_warehouses_get_best_effort_comments_that_stop_at_the_first_rejection() -> None:
     client = _RejectingClient()
-    result = warehouse_comments.apply_comments(_Pipeline(client))  # type: ignore[arg-type]
+    result = apply_comments(_Pipeline(client))  # type: ignore[arg-type]
     assert result.dialect == "generic" and result.written == 0
     assert result.skipped_reason == "syntax error at or near COMMENT"
     comment_statements = [s for s in client.statements if s.startswith("COMMENT")]
     assert comment_statements == [
         "COMMENT ON TABLE \"linkedin\".\"campaign_metadata\" IS "
-        f"'{spec.table_spec('campaign_metadata').description}'"]
+        f"'{table_spec('campaign_metadata').description}'"]

@@ -2,7 +2,7 @@
 
 Each trial runs the real CLI in a subprocess against one sandbox (a thread of this test process) and kills it
 with SIGKILL, either after a seeded random delay or at a named stage through the documented test seam
-``LISYNC_TEST_KILL_AT`` (``extract``, ``normalize``, ``load``: see ``lisync.pipeline.KILL_AT_ENV``). Right
+``LISYNC_TEST_KILL_AT`` (``extract``, ``normalize``, ``load``: see ``lisync.run.pipeline.KILL_AT_ENV``). Right
 after the kill the destination must hold no duplicate primary key, and every savepoint it has committed
 must cover data that is really there (a savepoint for an account means that account's rows are complete).
 Then lisync runs again to completion and every table must equal an uninterrupted run's, row for row.
@@ -26,9 +26,11 @@ import pytest
 from dlt.common.versioned_state import decompress_state
 from tests.support import scalar, snapshot
 
-from lisync import spec
-from lisync.pipeline import KILL_AT_ENV, available_pipelines
-from lisync.sandbox.server import SandboxConfig, SandboxServer
+from lisync.run.families import available_pipelines
+from lisync.run.pipeline import KILL_AT_ENV
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.server import SandboxServer
+from lisync.spec.loader import load_spec, table_spec
 
 pytestmark = pytest.mark.slow
 
@@ -64,7 +66,7 @@ def run_to_completion(sandbox: SandboxServer, workdir: Path) -> None:
 
 
 def tables() -> list[str]:
-    return [t.name for p in available_pipelines() for t in spec.load_spec()[p].tables]
+    return [t.name for p in available_pipelines() for t in load_spec()[p].tables]
 
 
 def read_destination(workdir: Path) -> tuple[dict[str, list[tuple[Any, ...]]], dict[str, dict[str, str]]]:
@@ -93,7 +95,7 @@ def duplicate_keys(workdir: Path) -> dict[str, int]:
         present = {r[0] for r in conn.execute(
             "select table_name from information_schema.tables where table_schema = ?", [DATASET]).fetchall()}
         for table in tables():
-            key = spec.table_spec(table).primary_key
+            key = table_spec(table).primary_key
             if table not in present or not key:
                 continue
             cols = ", ".join(f'"{c}"' for c in key)
@@ -104,7 +106,7 @@ def duplicate_keys(workdir: Path) -> dict[str, int]:
 
 
 def scope_rows(rows: list[tuple[Any, ...]], table: str, kind: str, scope: str) -> list[tuple[Any, ...]]:
-    names = spec.table_spec(table).column_names
+    names = table_spec(table).column_names
     if kind == "account":
         column, value = names.index("account_id"), scope
     else:

@@ -9,8 +9,8 @@ import duckdb
 from tests.support import assert_duckdb_table_matches_spec, scalar
 from typer.testing import CliRunner
 
-from lisync import spec
 from lisync.cli import app
+from lisync.spec.loader import all_tables, load_spec
 
 
 def test_demo_loads_every_table_and_reports_a_summary(tmp_path: Path) -> None:
@@ -22,7 +22,7 @@ def test_demo_loads_every_table_and_reports_a_summary(tmp_path: Path) -> None:
     assert "Rows per table" in result.output and "API requests per endpoint" in result.output
     summary = json.loads(summary_path.read_text())
     assert summary["status"] == "ok"
-    tables = spec.all_tables()
+    tables = all_tables()
     assert set(summary["tables"]) == set(tables)
     assert summary["requests"]["total"] == sum(summary["requests"]["by_endpoint"].values()) > 0
     with duckdb.connect(str(db), read_only=True) as conn:
@@ -30,5 +30,5 @@ def test_demo_loads_every_table_and_reports_a_summary(tmp_path: Path) -> None:
             assert_duckdb_table_matches_spec(conn, "linkedin", table)
             count = scalar(conn, f"select count(*) from linkedin.{table}")
             assert count == summary["tables"][table]
-    main_tables = [p for p in spec.load_spec()]
+    main_tables = [p for p in load_spec()]
     assert all(summary["tables"][t] > 0 for t in main_tables), summary["tables"]

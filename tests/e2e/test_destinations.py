@@ -15,19 +15,22 @@ from tests.e2e.conftest import TODAY, PostgresConnection, Runner, reachable_post
 from tests.support import scalar
 from typer.testing import CliRunner
 
-from lisync import spec, warehouse_comments
 from lisync.cli import app
-from lisync.config import RunSettings
+from lisync.config.settings import RunSettings
 from lisync.errors import ConfigError
-from lisync.pipeline import available_pipelines, make_destination, make_pipeline, run
+from lisync.run.comments import apply_comments
+from lisync.run.destinations import make_destination
+from lisync.run.families import available_pipelines
+from lisync.run.pipeline import make_pipeline, run
 from lisync.sandbox.server import SandboxServer
+from lisync.spec.loader import load_spec, table_spec
 
 START = TODAY - dt.timedelta(days=30)
 DELETE_MARKER = "_dlt_deleted"  # dlt's hard_delete column (organization_posts child tables)
 
 
 def _spec_rows(conn: Any, source: str, table: str, where: str = "true") -> list[tuple[Any, ...]]:
-    cols = ", ".join(f'"{c}"' for c in spec.table_spec(table).column_names)
+    cols = ", ".join(f'"{c}"' for c in table_spec(table).column_names)
     return conn.execute(f"select {cols} from {source} where {where} order by {cols}").fetchall()
 
 
@@ -37,7 +40,7 @@ def _has_column(conn: Any, source: str, column: str) -> bool:
 
 def _current_state(source: str, table: str, write_disposition: str | None) -> str:
     """The recipe docs/destinations.md gives for reading a table's current state from appended Parquet."""
-    tspec = spec.table_spec(table)
+    tspec = table_spec(table)
     if write_disposition != "merge":
         return source
     if tspec.primary_key:
@@ -54,7 +57,7 @@ def test_parquet_files_read_back_equal_to_the_duckdb_tables(e2e_sandbox: Sandbox
     lake = tmp_path / "lake"
     settings = reference.settings(*pipelines, start_date=START, today=TODAY, destination="filesystem",
                                   destination_credentials=str(lake), pipelines_dir=str(tmp_path / "dlt-files"))
-    tables = [t.name for p in pipelines for t in spec.load_spec()[p].tables]
+    tables = [t.name for p in pipelines for t in load_spec()[p].tables]
 
     # first run: every Parquet row equals its DuckDB row
     assert reference.run(*pipelines, start_date=START, today=TODAY).status == "ok"
@@ -77,7 +80,7 @@ def test_parquet_files_read_back_equal_to_the_duckdb_tables(e2e_sandbox: Sandbox
                 landed = _spec_rows(files, source, table)
                 assert summary.tables[table] == len(expected), table
             assert landed == expected, table
-    assert warehouse_comments.apply_comments(make_pipeline(settings)).dialect is None
+    assert apply_comments(make_pipeline(settings)).dialect is None
 
     # a re-run appends to the merge tables; the documented current-state reading equals DuckDB again
     assert reference.run(*pipelines, start_date=START, today=TODAY).status == "ok"

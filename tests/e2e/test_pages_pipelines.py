@@ -12,8 +12,9 @@ import pytest
 from tests.e2e.conftest import TODAY, Runner
 
 from lisync.errors import ConfigError, SelectionError
-from lisync.linkedin.page_statistics import earliest_start
-from lisync.sandbox.server import SandboxConfig, SandboxServer
+from lisync.linkedin.pages.statistics import earliest_start
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.server import SandboxServer
 
 PAGE_FINDERS = ("organizationPageStatistics?q=organization",
                 "organizationalEntityFollowerStatistics?q=organizationalEntity",

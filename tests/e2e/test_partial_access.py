@@ -14,8 +14,9 @@ import dlt
 import pytest
 from tests.e2e.conftest import TODAY, Runner
 
+from lisync.sandbox.config import SandboxConfig
 from lisync.sandbox.faults import FaultConfig
-from lisync.sandbox.server import SandboxConfig, SandboxServer
+from lisync.sandbox.server import SandboxServer
 
 ADS = ("campaign_group_metadata", "campaign_metadata", "creative_metadata", "conversion_details")
 

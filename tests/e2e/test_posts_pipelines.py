@@ -10,10 +10,11 @@ import httpx
 import pytest
 from tests.e2e.conftest import TODAY, Runner
 
-from lisync import spec
-from lisync.linkedin.media import MEDIA_FORBIDDEN_NOTE
-from lisync.sandbox.core import TokenGrant
-from lisync.sandbox.server import SandboxConfig, SandboxServer
+from lisync.linkedin.pages.media import MEDIA_FORBIDDEN_NOTE
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.oauth.grants import TokenGrant
+from lisync.sandbox.server import SandboxServer
+from lisync.spec.loader import table_spec
 
 POSTS = "organization_posts"
 CHILDREN = ("organization_posts__hashtags", "organization_posts__commentary_mentions",
@@ -44,7 +45,7 @@ def sandbox_posts(runner: Runner) -> dict[str, Any]:
     organic = runner.sandbox.world.organic
     administered = organic.administered_ids(None)
     pages = [o for o in organic.organizations if o.id in administered and o.primary_type != "BRAND"]
-    return {p.urn: p for org in pages for p in organic.visible_posts(org)}
+    return {p.urn: p for org in pages for p in organic.content.visible_posts(org)}
 
 
 def latest_load_post_ids(runner: Runner) -> set[str]:
@@ -148,7 +149,7 @@ def test_metrics_history_keeps_one_snapshot_per_post_and_day(runner: Runner) -> 
     assert all(r[1] == 2 and r[3] == TODAY + dt.timedelta(days=1) for r in old), [r for r in old if r[1] != 2]
     # children describe the post, not the snapshot: no duplicates
     for table in CHILDREN:
-        columns = ", ".join(f'"{c}"' for c in spec.table_spec(table).column_names)
+        columns = ", ".join(f'"{c}"' for c in table_spec(table).column_names)
         total = runner.scalar(f"select count(*) from {{ds}}.{table}")
         assert total > 0
         distinct = runner.scalar(f"select count(*) from (select distinct {columns} from {{ds}}.{table}) t")

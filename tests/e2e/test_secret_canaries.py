@@ -32,7 +32,7 @@ from tests.e2e.auth_helpers import (
     token_requests,
 )
 
-from lisync.linkedin.credentials import CredentialStore
+from lisync.linkedin.auth.credentials import CredentialStore
 
 CANARY_CLIENT_ID = "canary-app"
 CANARY_SECRET = f"CANARY-client-secret-{uuid.uuid4().hex}"

@@ -2,7 +2,7 @@
 
 Each shard is a real ``lisync run --shard …`` process against one sandbox (a thread of this test process).
 Into PostgreSQL the shards load truly concurrently; into DuckDB, which admits one writing process per file,
-their extraction runs in parallel and their loads take turns on ``<file>.lock`` (see lisync.load_guard).
+their extraction runs in parallel and their loads take turns on ``<file>.lock`` (see lisync.run.load_guard).
 A shard killed before its load leaves only its own slice stale, and re-running it alone repairs exactly
 that slice.
 """
@@ -21,11 +21,13 @@ from typing import Any
 import pytest
 from tests.e2e.conftest import DESTINATIONS, Runner, unique_dataset
 
-from lisync import spec
-from lisync.config import RunSettings
-from lisync.pipeline import KILL_AT_ENV, available_pipelines
-from lisync.sandbox.server import SandboxConfig, SandboxServer
-from lisync.shards import Shard, ShardPlan, discover_and_plan
+from lisync.config.settings import RunSettings
+from lisync.run.families import available_pipelines
+from lisync.run.pipeline import KILL_AT_ENV
+from lisync.run.shards import Shard, ShardPlan, discover_and_plan
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.server import SandboxServer
+from lisync.spec.loader import load_spec
 
 TODAY = dt.date(2026, 11, 15)
 SHARDS = 3
@@ -108,7 +110,7 @@ EXTRAS: dict[str, Any] = {"period": "day", "keep_metrics_history": False, "posts
 
 
 def tables() -> list[str]:
-    return [t.name for p in available_pipelines() for t in spec.load_spec()[p].tables]
+    return [t.name for p in available_pipelines() for t in load_spec()[p].tables]
 
 
 def differing_tables(a: Runner, b: Runner) -> dict[str, tuple[int, int]]:

@@ -14,12 +14,14 @@ import pytest
 from tests.e2e.conftest import TODAY
 from tests.support import snapshot
 
-from lisync import spec
-from lisync.config import RunSettings
-from lisync.linkedin.retry import RetryPolicy
-from lisync.pipeline import available_pipelines, run
+from lisync.config.settings import RunSettings
+from lisync.linkedin.http.retry import RetryPolicy
+from lisync.run.families import available_pipelines
+from lisync.run.pipeline import run
+from lisync.sandbox.config import SandboxConfig
 from lisync.sandbox.faults import FAULT_KINDS, FaultConfig
-from lisync.sandbox.server import SandboxConfig, SandboxServer
+from lisync.sandbox.server import SandboxServer
+from lisync.spec.loader import load_spec
 
 pytestmark = pytest.mark.slow
 
@@ -58,7 +60,7 @@ def run_all(sandbox: SandboxServer, workdir: Path, provider: RenewingProvider) -
                            start_date=TODAY.replace(year=TODAY.year - 1))
     summary = run(settings, token_provider=provider)
     assert summary.status == "ok", summary.error
-    tables = [t.name for p in pipelines for t in spec.load_spec()[p].tables]
+    tables = [t.name for p in pipelines for t in load_spec()[p].tables]
     with contextlib.closing(duckdb.connect(str(workdir / "soak.duckdb"), read_only=True)) as conn:
         return {t: snapshot(conn, "linkedin", t) for t in tables}, summary.requests
 

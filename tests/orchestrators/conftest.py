@@ -21,9 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from lisync.config import RunSettings
-from lisync.sandbox.server import SandboxConfig, SandboxServer
-from lisync.shards import ShardPlan, discover_and_plan
+from lisync.config.settings import RunSettings
+from lisync.run.shards import ShardPlan, discover_and_plan
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.server import SandboxServer
 
 REPO = Path(__file__).resolve().parents[2]
 VENVS = REPO / ".venv-orchestrators"
@@ -70,8 +71,8 @@ def shard_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShardWorld
         settings_module = folder / "lisync_test_settings.py"
         settings_module.write_text(textwrap.dedent(f"""
             import datetime as dt
-            from lisync.config import RunSettings
-            from lisync.pipeline import available_pipelines
+            from lisync.config.settings import RunSettings
+            from lisync.run.pipeline import available_pipelines
 
             PLAN = {str(folder / 'plan.json')!r}
 

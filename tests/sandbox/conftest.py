@@ -10,20 +10,14 @@ Import nothing from this file: use the fixtures.
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
-try:  # the package may not be installed in the test environment yet; fall back to the src layout
-    import lisync  # noqa: F401
-except ModuleNotFoundError:  # pragma: no cover
-    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "src"))
-
-from lisync.sandbox.server import SandboxConfig, SandboxServer
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.server import SandboxServer
 
 SANDBOX_TODAY = dt.date(2026, 11, 15)
 SANDBOX_SEED = 7

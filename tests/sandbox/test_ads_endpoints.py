@@ -8,12 +8,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from lisync.sandbox.world import (
-    CAMPAIGN_STATUSES,
-    CREATIVE_STATUSES,
-    GROUP_STATUSES,
-    REVIEW_STATUSES,
-)
+from lisync.sandbox.ads.settings import CAMPAIGN_STATUSES, CREATIVE_STATUSES, GROUP_STATUSES, REVIEW_STATUSES
 
 ALL_CREATIVE_STATUSES = "List(" + ",".join(CREATIVE_STATUSES) + ")"
 

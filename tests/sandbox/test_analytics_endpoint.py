@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import requests
 
-from lisync.sandbox.core import TokenGrant
+from lisync.sandbox.oauth.grants import TokenGrant
 from lisync.sandbox.server import SandboxServer
 
 THROTTLE_MESSAGE = ("The data request limit has been exceeded. More than 45 million metric values were "
@@ -56,7 +56,7 @@ def busiest_account(server: SandboxServer, metric: str = "impressions") -> str:
 
     def volume(account_id: int) -> int:
         creatives = model.creatives_for(accounts=[account_id])
-        rows = model.aggregate(creatives, today - dt.timedelta(days=89), today, "ALL", ["ACCOUNT"])
+        rows = model.report.aggregate(creatives, today - dt.timedelta(days=89), today, "ALL", ["ACCOUNT"])
         return sum(r.sums.get(metric, 0) for r in rows)
 
     return f"urn:li:sponsoredAccount:{max(server.world.visible_account_ids, key=volume)}"
@@ -306,7 +306,7 @@ def test_data_volume_throttle_returns_linkedins_429(sandbox_factory, li_headers)
              f"&accounts={urn_list(busiest_account(server))}&fields=impressions,clicks")
     served = len(elements(api.get(query, token="measuring-token")))
     assert served > 0
-    server.world.analytics.metric_value_limit = served * 2 * 2  # two answers of `served` rows x 2 metrics
+    server.world.analytics.throttle.limit = served * 2 * 2  # two answers of `served` rows x 2 metrics
     assert api.get(query, token="throttled-token").status_code == 200
     assert api.get(query, token="throttled-token").status_code == 200
     refused = api.get(query, token="throttled-token")

@@ -10,23 +10,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lisync.sandbox import synth
-from lisync.sandbox.analytics_model import (
+from lisync.sandbox.analytics.catalog import (
     ADDITIVE_METRICS,
-    AGGREGATE_CACHE_SIZE,
     DELIVERY_SETTLE_DAYS,
     METRIC_FIELDS,
     QUALIFIED_LEAD_SETTLE_DAYS,
     SOCIAL_SETTLE_DAYS,
     USD_PER_UNIT,
     VIRAL_BASES,
-    AnalyticsModel,
-    MetricValueThrottle,
     arrival_share,
-    bucket_of,
     format_decimal,
-    usd_rate,
 )
-from lisync.sandbox.core import Clock
+from lisync.sandbox.analytics.model import AnalyticsModel, usd_rate
+from lisync.sandbox.analytics.report import AGGREGATE_CACHE_SIZE
+from lisync.sandbox.analytics.rows import bucket_of
+from lisync.sandbox.analytics.throttle import MetricValueThrottle
+from lisync.sandbox.clock import Clock
 
 TODAY = dt.date(2025, 6, 30)
 START = dt.date(2025, 1, 6)
@@ -330,15 +329,15 @@ def test_arrival_share_is_monotone_and_closes_with_the_window():
 def test_monthly_and_all_buckets_sum_daily_rows(model):
     urns = [creative_urn(i, k) for i in range(7) for k in range(3)]
     start, end = dt.date(2025, 2, 10), dt.date(2025, 5, 20)
-    daily = model.aggregate(urns, start, end, "DAILY", ["CAMPAIGN"])
+    daily = model.report.aggregate(urns, start, end, "DAILY", ["CAMPAIGN"])
     for granularity in ("MONTHLY", "ALL", "YEARLY"):
-        coarse = model.aggregate(urns, start, end, granularity, ["CAMPAIGN"])
+        coarse = model.report.aggregate(urns, start, end, granularity, ["CAMPAIGN"])
         for row in coarse:
             parts = [r for r in daily
                      if r.pivot_values == row.pivot_values and row.start <= r.start <= row.end]
             for name in ("impressions", "clicks", "costInUsd", "externalWebsiteConversions"):
                 assert row.sums.get(name, 0) == sum(p.sums.get(name, 0) for p in parts)
-    assert {(r.start, r.end) for r in model.aggregate(urns, start, end, "MONTHLY", ["ACCOUNT"])} <= {
+    assert {(r.start, r.end) for r in model.report.aggregate(urns, start, end, "MONTHLY", ["ACCOUNT"])} <= {
         (dt.date(2025, 2, 10), dt.date(2025, 2, 28)), (dt.date(2025, 3, 1), dt.date(2025, 3, 31)),
         (dt.date(2025, 4, 1), dt.date(2025, 4, 30)), (dt.date(2025, 5, 1), dt.date(2025, 5, 20))}
 
@@ -358,8 +357,7 @@ def test_format_decimal_matches_linkedins_strings():
 
 
 def test_throttle_counts_per_token_in_a_rolling_window(model):
-    model.metric_value_limit = 100
-    throttle = MetricValueThrottle(model)
+    throttle = MetricValueThrottle(limit=100)
     assert throttle.admit("a", 60, now=0.0)
     assert not throttle.admit("a", 60, now=10.0)
     assert throttle.admit("b", 60, now=10.0)
@@ -369,10 +367,10 @@ def test_throttle_counts_per_token_in_a_rolling_window(model):
 def test_caches_stay_bounded_profiles_per_creative_and_a_few_answers(model):
     urns = [creative_urn(i, k) for i in range(8) for k in range(3)]
     for offset in range(AGGREGATE_CACHE_SIZE + 3):
-        model.aggregate(urns, START + dt.timedelta(days=offset), TODAY, "DAILY", ["CREATIVE"])
-    model.aggregate(urns, START, TODAY, "DAILY", ["CREATIVE", "CONVERSION"])
+        model.report.aggregate(urns, START + dt.timedelta(days=offset), TODAY, "DAILY", ["CREATIVE"])
+    model.report.aggregate(urns, START, TODAY, "DAILY", ["CREATIVE", "CONVERSION"])
     assert len(model._profiles) <= len(urns)
-    assert len(model._aggregates) == AGGREGATE_CACHE_SIZE
+    assert len(model.report.answers) == AGGREGATE_CACHE_SIZE
 
 
 def sums_by_key(rows):
@@ -382,9 +380,9 @@ def sums_by_key(rows):
 def test_a_repeated_answer_is_reused_until_the_clock_moves(model):
     urns = [creative_urn(i, k) for i in range(7) for k in range(2)]
     start = TODAY - dt.timedelta(days=40)
-    first = model.aggregate(urns, start, TODAY, "DAILY", ["CREATIVE"])
-    assert model.aggregate(urns, start, TODAY, "DAILY", ["CREATIVE"]) is first
+    first = model.report.aggregate(urns, start, TODAY, "DAILY", ["CREATIVE"])
+    assert model.report.aggregate(urns, start, TODAY, "DAILY", ["CREATIVE"]) is first
     model.world.clock.today = TODAY + dt.timedelta(days=3)
-    restated = model.aggregate(urns, start, TODAY, "DAILY", ["CREATIVE"])
-    fresh = AnalyticsModel(model.world).aggregate(urns, start, TODAY, "DAILY", ["CREATIVE"])
+    restated = model.report.aggregate(urns, start, TODAY, "DAILY", ["CREATIVE"])
+    fresh = AnalyticsModel(model.world).report.aggregate(urns, start, TODAY, "DAILY", ["CREATIVE"])
     assert sums_by_key(restated) == sums_by_key(fresh) != sums_by_key(first)

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 import requests
 
-from lisync.sandbox.core import TokenGrant
-from lisync.sandbox.server import SandboxConfig
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.http.protocol import Route, SandboxRequest, SandboxResponse
+from lisync.sandbox.oauth.grants import TokenGrant
+from lisync.sandbox.routes.table import ROUTES
+from lisync.sandbox.server import SandboxServer
 
 SEARCH = "/rest/adAccounts?q=search"
 SANDBOX_TODAY = dt.date(2026, 11, 15)
@@ -292,30 +296,29 @@ def test_shared_fixtures_reach_the_session_sandbox(api_get, li_headers) -> None:
     assert li_headers(version="202601")["LinkedIn-Version"] == "202601"
 
 
+def _echo(req: SandboxRequest) -> SandboxResponse:
+    return SandboxResponse(
+        {
+            "method": req.method,
+            "query": req.query,
+            "body": req.body.decode(),
+            "grant": req.grant is not None,
+            "version": req.version,
+        }
+    )
+
+
 @pytest.fixture
-def echo_route():
-    """Register a temporary non-versioned route (GET and POST) and remove it afterwards."""
-    from lisync.sandbox import core
-
-    def echo(req: core.SandboxRequest) -> core.SandboxResponse:
-        return core.SandboxResponse(
-            {
-                "method": req.method,
-                "query": req.query,
-                "body": req.body.decode(),
-                "grant": req.grant is not None,
-                "version": req.version,
-            }
-        )
-
-    before = list(core.ROUTES)
-    core.route("GET", "/oauth/v2/echoTest", resource="echo", versioned=False)(echo)
-    core.route("POST", "/oauth/v2/echoTest", resource="echo", versioned=False)(echo)
-    yield
-    core.ROUTES[:] = before
+def echo_sandbox() -> Iterator[SandboxServer]:
+    """A sandbox serving the real route table plus a non-versioned echo route (GET and POST)."""
+    routes = (*ROUTES, Route("GET", "/oauth/v2/echoTest", None, _echo, "echo", versioned=False),
+              Route("POST", "/oauth/v2/echoTest", None, _echo, "echo", versioned=False))
+    with SandboxServer(SandboxConfig(seed=7, scale="small", today=SANDBOX_TODAY), routes=routes) as server:
+        yield server
 
 
-def test_non_versioned_routes_skip_token_and_version_checks(sandbox, echo_route) -> None:
+def test_non_versioned_routes_skip_token_and_version_checks(echo_sandbox: SandboxServer) -> None:
+    sandbox = echo_sandbox
     got = requests.get(f"{sandbox.base_url}/oauth/v2/echoTest?response_type=code&state=x", timeout=10)
     assert got.status_code == 200
     assert got.json() == {

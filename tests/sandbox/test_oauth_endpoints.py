@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from lisync.sandbox.routes.oauth import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
+from lisync.sandbox.oauth.state import DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET
 from lisync.sandbox.server import SandboxServer
 
 REDIRECT = "http://127.0.0.1:8765/callback"

@@ -8,21 +8,20 @@ import re
 
 import pytest
 
-from lisync.sandbox.core import SCALES, Clock
-from lisync.sandbox.organic_world import (
+from lisync.sandbox.clock import Clock
+from lisync.sandbox.organic.organizations import (
     ANALYST_ORG_ID,
-    CONTENT_KINDS,
-    PAGE_SECTIONS,
     REQUESTED_ORG_ID,
     REVOKED_ORG_ID,
     SHOWCASE_ID,
     UNRELATED_ORG_IDS,
-    OrganicWorld,
     Organization,
-    date_to_ms,
-    days_in,
-    time_buckets,
 )
+from lisync.sandbox.organic.posts import CONTENT_KINDS
+from lisync.sandbox.organic.stats import PAGE_SECTIONS
+from lisync.sandbox.organic.time import date_to_ms, days_in, time_buckets
+from lisync.sandbox.organic.world import OrganicWorld
+from lisync.sandbox.scale import SCALES
 
 TODAY = dt.date(2026, 11, 15)
 
@@ -86,7 +85,7 @@ def test_page_statistics_are_consistent() -> None:
     world = make_world()
     org = company(world)
     days = [TODAY - dt.timedelta(days=n) for n in range(2, 40)]
-    stats = world.shape_page_statistics(world.page_metrics(org, days))
+    stats = world.stats.shape_page_statistics(world.stats.page_metrics(org, days))
     views = stats["views"]
     for key, value in views.items():
         assert 0 <= value["uniquePageViews"] <= value["pageViews"], key
@@ -104,22 +103,22 @@ def test_page_statistics_are_consistent() -> None:
 def test_statistics_lag_two_days() -> None:
     world = make_world()
     org = company(world)
-    assert not world.page_day(org, TODAY - dt.timedelta(days=1))
-    assert world.page_day(org, TODAY - dt.timedelta(days=2))
-    assert world.follower_gains(org, TODAY) == (0, 0)
+    assert not world.stats.page_day(org, TODAY - dt.timedelta(days=1))
+    assert world.stats.page_day(org, TODAY - dt.timedelta(days=2))
+    assert world.stats.follower_gains(org, TODAY) == (0, 0)
 
 
 def test_share_statistics_engagement_and_negative_values() -> None:
     world = make_world()
     org = company(world)
-    days = world.lifetime_days()
+    days = world.stats.lifetime_days()
     for day in days[:60]:
-        stats = world.shape_share_statistics(world.share_day(org, day))
+        stats = world.stats.shape_share_statistics(world.stats.share_day(org, day))
         assert stats["uniqueImpressionsCount"] <= stats["impressionCount"]
         engaged = stats["clickCount"] + stats["likeCount"] + stats["commentCount"] + stats["shareCount"]
         assert stats["engagement"] == pytest.approx(engaged / stats["impressionCount"])
-    assert any(world.share_day(org, day)["likeCount"] < 0 for day in days)
-    assert any(world.follower_gains(org, day)[0] < 0 for day in days)
+    assert any(world.stats.share_day(org, day)["likeCount"] < 0 for day in days)
+    assert any(world.stats.follower_gains(org, day)[0] < 0 for day in days)
 
 
 def test_time_buckets_partition_the_range() -> None:
@@ -138,17 +137,17 @@ def test_time_buckets_partition_the_range() -> None:
 def test_every_content_kind_is_present_in_each_company_page() -> None:
     world = make_world()
     for index in range(2):
-        kinds = {content_kind(world.post_json(p)) for p in world.visible_posts(company(world, index))}
+        kinds = {content_kind(world.content.post_json(p)) for p in world.content.visible_posts(company(world, index))}
         assert set(CONTENT_KINDS) <= kinds
 
 
 def test_posts_have_consistent_timestamps_and_unique_ids() -> None:
     world = make_world()
-    posts = [p for org in world.organizations for p in world.visible_posts(org)]
+    posts = [p for org in world.organizations for p in world.content.visible_posts(org)]
     assert len({p.urn for p in posts}) == len(posts)
     first_day = date_to_ms(TODAY - dt.timedelta(days=SCALES["small"].history_days))
     for post in posts:
-        body = world.post_json(post)
+        body = world.content.post_json(post)
         assert first_day <= body["createdAt"] < date_to_ms(TODAY)
         assert body["lastModifiedAt"] >= body["createdAt"]
         assert body["lifecycleStateInfo"]["isEditedByAuthor"] == (body["lastModifiedAt"] > body["createdAt"]
@@ -159,7 +158,7 @@ def test_posts_have_consistent_timestamps_and_unique_ids() -> None:
 
 def test_commentary_uses_little_text() -> None:
     world = make_world()
-    texts = [world.commentary(p) for org in world.organizations for p in world.posts(org)]
+    texts = [world.content.commentary(p) for org in world.organizations for p in world.content.posts(org)]
     joined = "\n".join(texts)
     assert "{hashtag|\\#|" in joined
     assert re.search(r"@\[[^\]]+\]\(urn:li:organization:\d+\)", joined)
@@ -171,9 +170,9 @@ def test_commentary_uses_little_text() -> None:
 def test_clock_advance_publishes_and_edits_posts() -> None:
     world = make_world()
     org = company(world)
-    before = {p.urn: world.post_json(p) for p in world.visible_posts(org)}
+    before = {p.urn: world.content.post_json(p) for p in world.content.visible_posts(org)}
     world.clock.advance(30)
-    after = {p.urn: world.post_json(p) for p in world.visible_posts(org)}
+    after = {p.urn: world.content.post_json(p) for p in world.content.visible_posts(org)}
     assert set(after) - set(before), "new posts appear as the clock moves"
     moved = [urn for urn in set(before) & set(after)
              if after[urn]["lastModifiedAt"] > before[urn]["lastModifiedAt"]]
@@ -182,19 +181,19 @@ def test_clock_advance_publishes_and_edits_posts() -> None:
 
 def test_post_statistics_grow_with_age() -> None:
     world = make_world()
-    post = next(p for p in world.visible_posts(company(world)) if p.state == "PUBLISHED")
-    early = world.post_share_metrics(post, post.created_date + dt.timedelta(days=2))
-    late = world.post_share_metrics(post, post.created_date + dt.timedelta(days=30))
+    post = next(p for p in world.content.visible_posts(company(world)) if p.state == "PUBLISHED")
+    early = world.content.post_share_metrics(post, post.created_date + dt.timedelta(days=2))
+    late = world.content.post_share_metrics(post, post.created_date + dt.timedelta(days=30))
     assert 0 < early["impressionCount"] < late["impressionCount"]
     assert late["uniqueImpressionsCount"] <= late["impressionCount"]
 
 
 def test_media_assets() -> None:
     world = make_world()
-    assets = [a for org in world.organizations for p in world.posts(org) for a in p.media]
+    assets = [a for org in world.organizations for p in world.content.posts(org) for a in p.media]
     assert {a.kind for a in assets} == {"image", "video", "document"}
     for asset in assets:
-        body = world.media_json(asset)
+        body = world.content.media_json(asset)
         assert body["owner"].startswith("urn:li:organization:")
         if body["status"] == "AVAILABLE":
             assert body["downloadUrlExpiresAt"] > date_to_ms(TODAY)
@@ -203,14 +202,14 @@ def test_media_assets() -> None:
             assert "downloadUrl" not in body
         if asset.kind == "video" and body["status"] == "AVAILABLE":
             assert body["duration"] > 0 and body["aspectRatioWidth"] and body["aspectRatioHeight"]
-    assert any(world.media_json(a)["status"] != "AVAILABLE" for a in assets)
+    assert any(world.content.media_json(a)["status"] != "AVAILABLE" for a in assets)
 
 
 def test_same_seed_same_world_and_other_seed_differs() -> None:
     def snapshot(world: OrganicWorld) -> str:
         org = company(world)
-        posts = [world.post_json(p) for p in world.visible_posts(org)]
-        return json.dumps([posts, world.lifetime_page_statistics(org), world.follower_count(org)])
+        posts = [world.content.post_json(p) for p in world.content.visible_posts(org)]
+        return json.dumps([posts, world.stats.lifetime_page_statistics(org), world.stats.follower_count(org)])
 
     assert snapshot(make_world(7)) == snapshot(make_world(7))
     assert snapshot(make_world(7)) != snapshot(make_world(8))
@@ -221,4 +220,5 @@ def test_anchor_day_keeps_history_when_built_late() -> None:
     late = OrganicWorld(7, SCALES["small"], Clock(TODAY + dt.timedelta(days=5)), anchor_day=TODAY)
     early.clock.advance(5)
     org_early, org_late = company(early), company(late)
-    assert [p.urn for p in early.visible_posts(org_early)] == [p.urn for p in late.visible_posts(org_late)]
+    early_urns = [p.urn for p in early.content.visible_posts(org_early)]
+    assert early_urns == [p.urn for p in late.content.visible_posts(org_late)]

@@ -9,8 +9,9 @@ from urllib.parse import quote
 
 import requests
 
-from lisync.sandbox.core import TokenGrant
-from lisync.sandbox.organic_world import ANALYST_ORG_ID, CONTENT_KINDS, SHOWCASE_ID, UNRELATED_ORG_IDS
+from lisync.sandbox.oauth.grants import TokenGrant
+from lisync.sandbox.organic.organizations import ANALYST_ORG_ID, SHOWCASE_ID, UNRELATED_ORG_IDS
+from lisync.sandbox.organic.posts import CONTENT_KINDS
 from lisync.sandbox.server import SandboxServer
 
 TApiGet = Callable[..., requests.Response]

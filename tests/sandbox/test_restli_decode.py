@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lisync.sandbox.core import RestliError
-from lisync.sandbox.restli import decode_query
+from lisync.sandbox.errors import RestliError
+from lisync.sandbox.http.restli import decode_query
 
 
 def test_documented_ad_account_search_url_decodes_exactly() -> None:

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from lisync.config import RunSettings
-from lisync.shards import ShardPlan, load_plan, shard_settings
+from lisync.config.settings import RunSettings
+from lisync.run.shards import ShardPlan, load_plan, shard_settings
 
 TSettingsSource = RunSettings | Callable[[], RunSettings]
 TPlanSource = ShardPlan | str | Path | dict[str, Any]
@@ -37,7 +37,7 @@ def run_shard(plan: TPlanSource, shard_name: str, settings: TSettingsSource) -> 
         lisync.errors.RunFailed: When the shard's run failed (the orchestrator marks the task failed and
             can retry it alone; the other shards' rows are untouched).
     """
-    from lisync.pipeline import ensure_ok, run
+    from lisync.run.pipeline import ensure_ok, run
 
     base = settings() if callable(settings) else settings
     shard = resolve_plan(plan).shard(shard_name)

@@ -51,7 +51,7 @@ def build_dag(plan: TPlanSource, settings: TSettingsSource, dag_id: str = "lisyn
     """Return an Airflow DAG with one independent task per shard of ``plan``.
 
     Args:
-        plan: A :class:`~lisync.shards.ShardPlan`, or the path / JSON of ``lisync plan-shards --format json``.
+        plan: A :class:`~lisync.run.shards.ShardPlan`, or the path / JSON of ``lisync plan-shards --format json``.
         settings: Base run settings, or a function that returns them on the worker (keeps secrets out of
             the DAG; see :func:`lisync.orchestrate.run_shard`).
         dag_id: The DAG id.

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lisync.sandbox import synth
-from lisync.sandbox.core import RestliError, access_denied
+from lisync.sandbox.errors import RestliError, access_denied
 
 FAULT_KINDS: tuple[str, ...] = (
     "429", "429-retry-after", "429-data-volume", "500", "502", "503", "504", "reset", "stall", "truncated",

@@ -1,4 +1,4 @@
-"""Run the sandbox: its configuration, a background-thread server for tests, and ``serve`` for the CLI.
+"""Run the sandbox: a background-thread server for tests, and ``serve`` for the CLI.
 
 Example:
     >>> with SandboxServer(SandboxConfig(seed=7, scale="small")) as sandbox:  # doctest: +SKIP
@@ -9,107 +9,19 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 import socket
 import threading
 import time
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from typing import Any
 
 import uvicorn
 
-from lisync.sandbox.core import Clock, Scale, TokenGrant, resolve_scale
+from lisync.sandbox.config import SANDBOX_HOST, SandboxConfig
 from lisync.sandbox.faults import FaultConfig
-from lisync.sandbox.world import World
-
-SANDBOX_HOST = "127.0.0.1"
-_VERSION_FORMS = re.compile(r"(?P<year>\d{4})(?P<month>\d{2})(?:\.\d{2}|\d{2})?")
-
-
-def _utc_today() -> dt.date:
-    return dt.datetime.now(dt.UTC).date()
-
-
-@dataclass
-class SandboxConfig:
-    """Everything that shapes one sandbox instance.
-
-    Attributes:
-        port: TCP port on 127.0.0.1; ``0`` picks a free port.
-        seed: World seed; the same seed and ``today`` give byte-identical responses.
-        scale: Scale preset name (``tiny``, ``small``, ``medium``, ``large``).
-        scale_overrides: Per-knob overrides of the preset (e.g. ``{"accounts": 40}``).
-        today: The sandbox's "today" (UTC); defaults to the real UTC date.
-        strict_tokens: Accept only the tokens in ``tokens`` (and tokens the sandbox's OAuth issues).
-        tokens: Pre-registered access tokens and their grants.
-        accept_retired_versions: Accept every past ``LinkedIn-Version`` (for benchmarking old peers);
-            future versions stay inactive.
-        latency_ms: Extra delay added to every API response.
-        oauth_access_token_ttl_seconds: Lifetime of access tokens the sandbox's OAuth server issues
-            (``None``: LinkedIn's 60 days); tests shorten it to expire tokens mid-run.
-        oauth_clients: Extra registered OAuth apps, as ``routes/oauth.py`` documents
-            (``{"client_id", "client_secret", "redirect_uris", "allow_loopback", "scopes", ...}``).
-
-    """
-
-    port: int = 0
-    seed: int = 7
-    scale: str = "small"
-    scale_overrides: dict[str, int] = field(default_factory=dict)
-    today: dt.date = field(default_factory=_utc_today)
-    strict_tokens: bool = False
-    tokens: dict[str, TokenGrant] = field(default_factory=dict)
-    accept_retired_versions: bool = False
-    latency_ms: int = 0
-    faults: FaultConfig = field(default_factory=FaultConfig)
-    oauth_access_token_ttl_seconds: int | None = None
-    oauth_clients: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def host(self) -> str:
-        """The sandbox only ever listens on loopback."""
-        return SANDBOX_HOST
-
-    def resolved_scale(self) -> Scale:
-        """Return the :class:`Scale` preset with the overrides applied."""
-        return resolve_scale(self.scale, **self.scale_overrides)
-
-    def version_is_active(self, version: str, today: dt.date) -> bool:
-        """Return whether a ``LinkedIn-Version`` value is served on ``today``.
-
-        ``YYYYMM``, ``YYYYMM.RR`` and ``YYYYMMDD`` are accepted forms; a version is active from its month
-        through the same month one year later (LinkedIn supports each version for at least a year), or
-        from its month on when ``accept_retired_versions`` is set.
-
-        Args:
-            version: The header value.
-            today: The sandbox's today.
-
-        Returns:
-            ``True`` when the version is active.
-
-        """
-        found = _VERSION_FORMS.fullmatch(version.strip())
-        if not found or not 1 <= int(found["month"]) <= 12:
-            return False
-        version_month = int(found["year"]) * 12 + int(found["month"]) - 1
-        today_month = today.year * 12 + today.month - 1
-        if version_month > today_month:
-            return False
-        return self.accept_retired_versions or today_month - version_month <= 12
-
-    def build_world(self) -> World:
-        """Build the :class:`World` this configuration describes."""
-        world = World(
-            self.seed,
-            self.resolved_scale(),
-            Clock(self.today),
-            tokens=dict(self.tokens),
-            strict_tokens=self.strict_tokens,
-        )
-        world.config = self  # type: ignore[attr-defined]  # endpoint modules read their settings here
-        return world
+from lisync.sandbox.http.app import create_app
+from lisync.sandbox.http.protocol import Route
+from lisync.sandbox.routes.table import ROUTES
 
 
 def _bind(port: int) -> socket.socket:
@@ -130,6 +42,8 @@ class SandboxServer:
 
     Args:
         config: The sandbox configuration (default: :class:`SandboxConfig`).
+        routes: The endpoints to serve (default: every endpoint of :mod:`lisync.sandbox.routes.table`;
+            tests add their own).
 
     Attributes:
         config: The configuration.
@@ -138,12 +52,10 @@ class SandboxServer:
 
     """
 
-    def __init__(self, config: SandboxConfig | None = None) -> None:
-        from lisync.sandbox.app import create_app
-
+    def __init__(self, config: SandboxConfig | None = None, routes: Sequence[Route] = ROUTES) -> None:
         self.config = config or SandboxConfig()
         self.world = self.config.build_world()
-        self.app = create_app(self.world, self.config)
+        self.app = create_app(self.world, self.config, routes)
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
         self._port: int | None = None
@@ -163,10 +75,6 @@ class SandboxServer:
     def stats(self) -> dict[str, Any]:
         """Return request counts per endpoint key and per status (see ``GET /_sandbox/stats``)."""
         return self.app.state.sandbox.stats.snapshot()
-
-    def reset_stats(self) -> None:
-        """Forget every counted request."""
-        self.app.state.sandbox.stats.reset()
 
     def set_faults(self, faults: FaultConfig) -> None:
         """Switch fault injection to ``faults`` (``FaultConfig()`` switches it off)."""
@@ -226,10 +134,8 @@ def serve(config: SandboxConfig) -> None:
         config: The sandbox configuration; ``port=0`` picks a free port and prints it.
 
     """
-    from lisync.sandbox.app import create_app
-
     world = config.build_world()
-    app = create_app(world, config)
+    app = create_app(world, config, ROUTES)
     sock = _bind(config.port)
     port = sock.getsockname()[1]
     print(

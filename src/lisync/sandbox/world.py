@@ -7,8 +7,8 @@ Optional fields are sometimes omitted, as LinkedIn omits nulls.
 
 World API (read by every route module and by the analytics model):
 
-* ``world.seed``, ``world.scale`` (:class:`~lisync.sandbox.core.Scale`), ``world.clock``
-  (:class:`~lisync.sandbox.core.Clock`), ``world.anchor_day`` (the ``today`` the world was generated for).
+* ``world.seed``, ``world.scale`` (:class:`~lisync.sandbox.scale.Scale`), ``world.clock``
+  (:class:`~lisync.sandbox.clock.Clock`), ``world.anchor_day`` (the ``today`` the world was generated for).
 * Entity lists (only entities already created on the sandbox clock's today, hidden accounts included,
   sorted by id): ``world.accounts``, ``world.campaign_groups``, ``world.campaigns``, ``world.creatives``,
   ``world.conversions``. The ``all_*`` twins (``world.all_campaigns``...) also hold entities created after
@@ -45,7 +45,7 @@ World API (read by every route module and by the analytics model):
   ``campaign(id)``, ``creative(id_or_urn)``, ``conversion(id)``; children of one account:
   ``groups_of(account_id)``, ``campaigns_of(account_id)``, ``creatives_of(account_id)``,
   ``conversions_of(account_id)``; ``account_id_of(entity)`` for any entity.
-* Tokens: ``world.tokens`` (token -> :class:`~lisync.sandbox.core.TokenGrant`; the OAuth module adds
+* Tokens: ``world.tokens`` (token -> :class:`~lisync.sandbox.oauth.grants.TokenGrant`; the OAuth module adds
   issued tokens), ``world.strict_tokens``, ``world.default_grant``, ``grant_for(token)``,
   ``account_ids_for(grant)`` (the accounts a grant can see), ``can_see_account(grant, id)``,
   ``account_roles_for(grant)``.
@@ -53,48 +53,33 @@ World API (read by every route module and by the analytics model):
   reference; the organic world uses the same ids for its company pages.
 * ``world.analytics`` and ``world.organic``: lazily built models owned by other modules.
 
-Generation lives elsewhere: :mod:`~lisync.sandbox.ads_entities` draws the entities in a fixed order
-(with :mod:`~lisync.sandbox.ads_campaigns`, :mod:`~lisync.sandbox.ads_creatives`,
-:mod:`~lisync.sandbox.ads_conversions` and :mod:`~lisync.sandbox.ads_fields`), and
-:mod:`~lisync.sandbox.ads_settings` holds the constants this module re-exports (``*_STATUSES``,
-``ACCOUNT_ROLES``, ``TEntity``...).
+Generation lives elsewhere: :mod:`~lisync.sandbox.ads.entities` draws the entities in a fixed order
+(with :mod:`~lisync.sandbox.ads.campaigns`, :mod:`~lisync.sandbox.ads.creatives`,
+:mod:`~lisync.sandbox.ads.conversions` and :mod:`~lisync.sandbox.ads.fields`), and
+:mod:`~lisync.sandbox.ads.settings` holds the constants (``*_STATUSES``, ``ACCOUNT_ROLES``,
+``TEntity``...).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from typing import Any
 
 from lisync.sandbox import synth
-from lisync.sandbox.ads_entities import generate_ads_entities
-from lisync.sandbox.ads_fields import stamps
-from lisync.sandbox.ads_settings import (
+from lisync.sandbox.ads.entities import generate_ads_entities
+from lisync.sandbox.ads.fields import stamps
+from lisync.sandbox.ads.settings import (
     ACCOUNT_ROLES,
-    ACCOUNT_STATUSES,
-    CAMPAIGN_STATUSES,
-    CREATIVE_STATUSES,
     DAY_MS,
     FIRST_ORGANIZATION_ID,
-    GROUP_STATUSES,
-    REVIEW_STATUSES,
-    UPCOMING_CAMPAIGNS_PER_ACCOUNT,
     TEntity,
 )
-from lisync.sandbox.core import Clock, Scale, TokenGrant
-
-__all__ = [
-    "ACCOUNT_ROLES",
-    "ACCOUNT_STATUSES",
-    "CAMPAIGN_STATUSES",
-    "CREATIVE_STATUSES",
-    "FIRST_ORGANIZATION_ID",
-    "GROUP_STATUSES",
-    "REVIEW_STATUSES",
-    "UPCOMING_CAMPAIGNS_PER_ACCOUNT",
-    "TEntity",
-    "World",
-]
+from lisync.sandbox.analytics.model import AnalyticsModel
+from lisync.sandbox.clock import Clock
+from lisync.sandbox.oauth.grants import TokenGrant
+from lisync.sandbox.oauth.state import OAuthState, new_oauth_state
+from lisync.sandbox.organic.world import OrganicWorld
+from lisync.sandbox.scale import Scale
 
 
 class World:
@@ -107,6 +92,7 @@ class World:
         tokens: Pre-registered access tokens.
         strict_tokens: When ``True`` only registered tokens are accepted.
         default_grant: The grant used for unregistered tokens in non-strict mode.
+        oauth: The OAuth server's state (default: the default client and LinkedIn's token lifetimes).
 
     """
 
@@ -118,6 +104,7 @@ class World:
         tokens: dict[str, TokenGrant] | None = None,
         strict_tokens: bool = False,
         default_grant: TokenGrant | None = None,
+        oauth: OAuthState | None = None,
     ) -> None:
         self.seed = seed
         self.scale = scale
@@ -126,6 +113,7 @@ class World:
         self.tokens: dict[str, TokenGrant] = dict(tokens or {})
         self.strict_tokens = strict_tokens
         self.default_grant = default_grant or TokenGrant()
+        self.oauth = oauth or new_oauth_state(seed)
         self.organization_ids_for_ads: list[int] = [
             FIRST_ORGANIZATION_ID + i for i in range(scale.organizations)
         ]
@@ -303,17 +291,13 @@ class World:
     # ---------------------------------------------------------------------------------- lazy sub-models
 
     @cached_property
-    def analytics(self) -> Any:
-        """The analytics model (``lisync.sandbox.analytics_model.AnalyticsModel``), built on first use."""
-        from lisync.sandbox.analytics_model import AnalyticsModel
-
+    def analytics(self) -> AnalyticsModel:
+        """The analytics model, built on first use."""
         return AnalyticsModel(self)
 
     @cached_property
-    def organic(self) -> Any:
-        """The organic world (``lisync.sandbox.organic_world.OrganicWorld``), built on first use."""
-        from lisync.sandbox.organic_world import OrganicWorld
-
+    def organic(self) -> OrganicWorld:
+        """The organic world, built on first use."""
         return OrganicWorld(self.seed, self.scale, self.clock, anchor_day=self.anchor_day)
 
     # ---------------------------------------------------------------------------------------- indexes

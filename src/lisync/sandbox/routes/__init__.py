@@ -1,21 +1,12 @@
-"""Endpoint modules of the sandbox; importing this package registers every route in ``core.ROUTES``.
+"""The sandbox's endpoints, one module per LinkedIn resource family; :mod:`.table` lists them all.
 
-Registration order does not matter: a request is resolved by path, method, ``q`` finder and pattern
-specificity (see :func:`lisync.sandbox.gateway.resolve_route`), and no two routes answer the same one.
+Each endpoint module ends with a ``ROUTES`` tuple of :class:`~lisync.sandbox.http.protocol.Route` values;
+:data:`lisync.sandbox.routes.table.ROUTES` concatenates them and the server hands that table to the app.
+Order does not matter: a request is resolved by path, method, ``q`` finder and pattern specificity (see
+:func:`lisync.sandbox.http.gateway.resolve_route`), and no two routes answer the same one.
+
+* :mod:`~lisync.sandbox.routes.ads` — ad accounts, campaign groups, campaigns, creatives, conversions;
+* :mod:`~lisync.sandbox.routes.analytics` — ``adAnalytics``;
+* :mod:`~lisync.sandbox.routes.organizations` — ACLs, organizations, statistics, posts, media;
+* :mod:`~lisync.sandbox.routes.oauth` — LinkedIn's OAuth 2.0 server and its ``/_sandbox/oauth`` admin.
 """
-
-from lisync.sandbox.routes import (
-    ad_accounts,  # noqa: F401
-    ads,  # noqa: F401
-    analytics,  # noqa: F401
-    campaigns,  # noqa: F401
-    conversions,  # noqa: F401
-    creatives,  # noqa: F401
-    media,  # noqa: F401
-    oauth,  # noqa: F401
-    oauth_admin,  # noqa: F401
-    organization_lookup,  # noqa: F401
-    organization_stats,  # noqa: F401
-    organizations,  # noqa: F401
-    posts,  # noqa: F401
-)

@@ -16,7 +16,7 @@ Behaviour emulated (LinkedIn ads-reporting docs, connectors' real traffic):
   most 15,000 elements (silently truncated in response order); ``approximateMemberReach`` only for ranges
   of at most 92 days; money/BigDecimal metrics as strings.
 * data-volume throttle: metric values (elements × requested metrics) per token over a rolling 5 minutes;
-  beyond ``world.analytics.metric_value_limit`` (45,000,000) the 429 LinkedIn sends.
+  beyond ``world.analytics.throttle.limit`` (45,000,000) the 429 LinkedIn sends.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import hashlib
 from typing import Any
 
 from lisync.sandbox import synth
-from lisync.sandbox.analytics_catalog import (
+from lisync.sandbox.analytics.catalog import (
     DECIMAL_METRICS,
     LEGACY_METRICS,
     METRIC_FIELDS,
@@ -34,9 +34,10 @@ from lisync.sandbox.analytics_catalog import (
     REACH_MAX_RANGE_DAYS,
     format_decimal,
 )
-from lisync.sandbox.analytics_model import AnalyticsModel
-from lisync.sandbox.analytics_rows import AggregateRow, approximate_reach
-from lisync.sandbox.core import RestliError, SandboxRequest, SandboxResponse, route
+from lisync.sandbox.analytics.model import AnalyticsModel
+from lisync.sandbox.analytics.rows import AggregateRow, approximate_reach
+from lisync.sandbox.errors import RestliError
+from lisync.sandbox.http.protocol import Route, SandboxRequest, SandboxResponse
 
 MAX_FIELDS = 20
 MAX_STATISTICS_PIVOTS = 3
@@ -270,7 +271,7 @@ def answer(request: SandboxRequest, finder: str) -> SandboxResponse:
     creatives = select_creatives(request, model)
     elements: list[dict[str, Any]] = []
     if creatives and all(p in MODELLED_PIVOTS for p in pivots):
-        rows = model.aggregate(creatives, start, end, granularity, pivots)
+        rows = model.report.aggregate(creatives, start, end, granularity, pivots)
         elements = shape_elements(rows, fields, pivots, start, end, model.seed)
     metric_count = sum(1 for f in fields if f in METRIC_FIELDS)
     if not model.throttle.admit(_token_key(request), len(elements) * metric_count):
@@ -278,14 +279,18 @@ def answer(request: SandboxRequest, finder: str) -> SandboxResponse:
     return SandboxResponse({"elements": elements, "paging": {"start": 0, "count": 10, "links": []}})
 
 
-@route("GET", "/adAnalytics", finder="analytics", resource="adAnalytics", scopes=READ_SCOPES)
 def ad_analytics(request: SandboxRequest) -> SandboxResponse:
     """Answer ``q=analytics`` (one pivot)."""
     return answer(request, "analytics")
 
 
-@route("GET", "/adAnalytics", finder="statistics", resource="adAnalytics", scopes=READ_SCOPES)
 def ad_statistics(request: SandboxRequest) -> SandboxResponse:
     """Answer ``q=statistics`` (up to three pivots)."""
     return answer(request, "statistics")
 
+
+# The endpoints this module answers, in the order of the route table.
+ROUTES: tuple[Route, ...] = (
+    Route("GET", "/adAnalytics", "analytics", ad_analytics, "adAnalytics", scopes=READ_SCOPES),
+    Route("GET", "/adAnalytics", "statistics", ad_statistics, "adAnalytics", scopes=READ_SCOPES),
+)

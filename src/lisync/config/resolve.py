@@ -1,0 +1,127 @@
+"""Settings precedence in one place: a flag, else the environment, else dlt config → validated :class:`RunSettings`."""
+
+from __future__ import annotations
+
+import os
+
+import dlt
+
+from lisync.config.defaults import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
+from lisync.config.parse import (
+    check_config_keys,
+    config_value,
+    parse_bool,
+    parse_choice,
+    parse_date,
+    parse_ids,
+    parse_pipelines,
+    parse_shard,
+    parse_window,
+    parse_workers,
+    resolve_access_token,
+)
+from lisync.config.settings import PERIODS, POSTS_REPLICATION, RunSettings, TPostsReplication
+from lisync.errors import ConfigError
+from lisync.linkedin.http.retry import RetryPolicy
+from lisync.linkedin.http.version import DEFAULT_API_BASE_URL, DEFAULT_API_VERSION
+from lisync.linkedin.pages.statistics import TPeriod
+
+__all__ = ["build_settings"]
+
+
+def build_settings(
+    pipelines: list[str] | None = None,
+    *,
+    start_date: str | None = None,
+    update_window_days: str | None = None,
+    accounts: str | None = None,
+    organizations: str | None = None,
+    destination: str | None = None,
+    duckdb: str | None = None,
+    dataset: str | None = None,
+    api_base_url: str | None = None,
+    api_version: str | None = None,
+    access_token: str | None = None,
+    pipeline_name: str | None = None,
+    pipelines_dir: str | None = None,
+    period: str | None = None,
+    keep_metrics_history: bool | None = None,
+    posts_replication: str | None = None,
+    destination_credentials: str | None = None,
+    strict: bool | None = None,
+    max_workers: str | None = None,
+    shard: str | None = None,
+) -> RunSettings:
+    """Return validated :class:`RunSettings`: each value from its flag, else the environment, else dlt config.
+
+    The one place settings precedence lives. A flag given here wins; ``sources.linkedin`` values come from dlt's
+    config providers (``SOURCES__LINKEDIN__<KEY>`` environment variables, then ``.dlt/secrets.toml`` and
+    ``.dlt/config.toml``); destination choices also read ``LISYNC_DESTINATION``, ``LISYNC_DESTINATION_CREDENTIALS``,
+    ``LISYNC_DUCKDB_PATH`` and ``LISYNC_DATASET``; the access token also ``LINKEDIN_ACCESS_TOKEN``. The CLI passes
+    its flags; an orchestrator or library caller passes only what it wants to fix, e.g.
+    ``build_settings(destination="postgres", dataset="linkedin")``.
+
+    Raises:
+        ConfigError: For any invalid value, naming it and the fix.
+    """
+    check_config_keys(_config_section())
+
+    def pick(flag_value: object, key: str) -> object:
+        return flag_value if flag_value not in (None, "") else config_value(key)
+
+    workers = parse_workers(pick(max_workers, "max_workers"))
+    return RunSettings(
+        pipelines=parse_pipelines(pipelines or []),
+        access_token=resolve_access_token(access_token),
+        api_base_url=str(pick(api_base_url, "api_base_url") or DEFAULT_API_BASE_URL).rstrip("/"),
+        api_version=_check_version(str(pick(api_version, "api_version") or DEFAULT_API_VERSION)),
+        account_ids=parse_ids(pick(accounts, "account_ids"), "account", "sponsoredAccount"),
+        organization_ids=parse_ids(pick(organizations, "organization_ids"), "organization", "organization"),
+        start_date=parse_date(pick(start_date, "start_date")),
+        update_window_days=parse_window(pick(update_window_days, "update_window_days")),
+        destination=destination or os.environ.get("LISYNC_DESTINATION") or "duckdb",
+        destination_credentials=(destination_credentials or os.environ.get("LISYNC_DESTINATION_CREDENTIALS")
+                                 or None),
+        duckdb_path=duckdb or os.environ.get("LISYNC_DUCKDB_PATH") or DEFAULT_DUCKDB_PATH,
+        dataset=_check_dataset(dataset or os.environ.get("LISYNC_DATASET") or DEFAULT_DATASET),
+        pipeline_name=pipeline_name,
+        pipelines_dir=pipelines_dir,
+        period=_period(pick(period, "period") or "day"),
+        keep_metrics_history=parse_bool(keep_metrics_history if keep_metrics_history is not None
+                                        else config_value("keep_metrics_history"), "--keep-metrics-history"),
+        posts_replication=_posts_replication(pick(posts_replication, "posts_replication") or "incremental"),
+        strict=parse_bool(strict if strict is not None else config_value("strict"), "--strict"),
+        retry_policy=RetryPolicy(max_concurrency=workers) if workers else RetryPolicy(),
+        shard=parse_shard(shard),
+    )
+
+
+def _period(value: object) -> TPeriod:
+    choice = parse_choice(value, "--period", PERIODS)
+    return next(p for p in PERIODS if p == choice)
+
+
+def _posts_replication(value: object) -> TPostsReplication:
+    choice = parse_choice(value, "--posts-replication", POSTS_REPLICATION)
+    return next(p for p in POSTS_REPLICATION if p == choice)
+
+
+def _config_section() -> dict[str, object] | None:
+    try:
+        section: object = dlt.config.get("sources.linkedin")
+    except Exception:
+        return None
+    return section if isinstance(section, dict) else None
+
+
+def _check_version(value: str) -> str:
+    if not (len(value) == 6 and value.isdigit()) and not (len(value) == 9 and value[6] == "." and
+                                                            value.replace(".", "").isdigit()):
+        raise ConfigError(f"Invalid --api-version {value!r}: use LinkedIn's YYYYMM form, e.g. {DEFAULT_API_VERSION}.")
+    return value
+
+
+def _check_dataset(value: str) -> str:
+    if not value.replace("_", "").isalnum() or value[0].isdigit():
+        raise ConfigError(f"Invalid --dataset {value!r}: use letters, digits and underscores, starting with a letter.")
+    return value

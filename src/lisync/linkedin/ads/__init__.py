@@ -1,0 +1,1 @@
+"""LinkedIn's ads entities: account discovery, entity listings, the per-run listing catalog, row shapers."""

@@ -1,0 +1,1 @@
+"""LinkedIn's adAnalytics: fields, the request planner, fetching, row shapers."""

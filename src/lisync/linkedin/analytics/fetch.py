@@ -1,0 +1,285 @@
+"""Runs planned adAnalytics requests: chunked fields, merge by key, the 15,000 cap, density learning.
+
+One planned request (accounts × date range) becomes one call per field chunk (plus extra calls for the
+reach chunk when the range exceeds LinkedIn's 92-day reach limit). Elements are merged by
+``(pivotValues, day)``; a row missing from a chunk had all of that chunk's metrics at zero, which is
+exactly how LinkedIn omits rows, so those metrics are filled with zero. A response at the 15,000-element
+cap may be truncated, so the request is split and asked again rather than kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections import deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from lisync.linkedin.analytics.fields import KEY_FIELDS, REACH_MAX_RANGE_DAYS, REACH_METRICS
+from lisync.linkedin.analytics.planner import (
+    DEFAULT_BUDGET,
+    MAX_ELEMENTS,
+    AccountLoad,
+    PlannedRequest,
+    pack_requests,
+    reach_windows,
+)
+from lisync.linkedin.convert import restli_date_to_date
+from lisync.linkedin.http.client import LinkedInClient
+from lisync.linkedin.http.errors import BadResponseError
+from lisync.linkedin.http.restli import RawValue, date_range, restli_list, urn
+
+log = logging.getLogger("lisync.analytics")
+
+TKey = tuple[tuple[str, ...], dt.date]
+
+
+@dataclass(frozen=True)
+class ReportSpec:
+    """What to ask adAnalytics for one performance table.
+
+    Attributes:
+        table: The spec table.
+        pivots: Pivots in order (``("CREATIVE",)`` uses the ``analytics`` finder, more use ``statistics``).
+        chunks: Metric field chunks (each ≤ 18 fields).
+    """
+
+    table: str
+    pivots: tuple[str, ...]
+    chunks: tuple[tuple[str, ...], ...]
+
+
+@dataclass
+class FetchStats:
+    """What the fetcher did, for the summary and the benchmark."""
+
+    planned_rows: int = 0
+    returned_rows: int = 0
+    cap_splits: int = 0
+    requests: int = 0
+    density: float = 1.0
+    dropped_elements: int = 0
+
+
+# Density assumed before the first answer. LinkedIn omits creative-days without activity, which is most of
+# them for a typical account, so the upper-bound estimate is far above the truth. Starting optimistic is
+# cheap: an over-full request meets the cap on its first chunk and costs one call before it is split.
+PRIOR_DENSITY = 0.1
+
+
+class CapReached(Exception):
+    """A response came back with 15,000 elements: it may be truncated."""
+
+
+def _params(report: ReportSpec, accounts: Sequence[str], start: dt.date, end: dt.date,
+            chunk: Sequence[str]) -> list[tuple[str, Any]]:
+    finder = "analytics" if len(report.pivots) == 1 else "statistics"
+    pivot: tuple[str, Any] = ("pivot", report.pivots[0]) if finder == "analytics" else (
+        "pivots", restli_list(report.pivots))
+    return [
+        ("q", finder),
+        pivot,
+        ("timeGranularity", "DAILY"),
+        ("dateRange", date_range(start, end)),
+        ("accounts", restli_list([urn("sponsoredAccount", a) for a in accounts])),
+        ("fields", RawValue(",".join((*chunk, *KEY_FIELDS)))),
+    ]
+
+
+def _element_key(element: dict[str, Any], pivots: int) -> TKey | None:
+    values = element.get("pivotValues")
+    day = restli_date_to_date((element.get("dateRange") or {}).get("start"))
+    if not isinstance(values, list) or len(values) != pivots or day is None:
+        return None
+    if not all(isinstance(v, str) for v in values):
+        return None
+    return tuple(values), day
+
+
+class MergedRows:
+    """Rows of one planned request, merged across chunks, stored compactly (a value list per key).
+
+    A 15,000-row answer with ~75 metrics costs ~10 MB as lists instead of ~70 MB as dicts, which keeps the
+    run's peak memory flat however large the world is.
+    """
+
+    def __init__(self, fields: Sequence[str]) -> None:
+        self.fields = tuple(fields)
+        self._index = {name: i for i, name in enumerate(self.fields)}
+        self._rows: dict[TKey, list[Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def __getitem__(self, key: TKey) -> dict[str, Any]:
+        return dict(zip(self.fields, self._rows[key], strict=True))
+
+    def __iter__(self) -> Iterator[TKey]:
+        return iter(self._rows)
+
+    def items(self) -> Iterator[tuple[TKey, dict[str, Any]]]:
+        """Yield ``(key, {field: value})`` pairs, building each dict only when asked for."""
+        for key, values in self._rows.items():
+            yield key, dict(zip(self.fields, values, strict=True))
+
+    def row(self, key: TKey) -> list[Any]:
+        """Return the value list for ``key``, creating it zero-filled (LinkedIn omits all-zero rows)."""
+        values = self._rows.get(key)
+        if values is None:
+            values = self._rows[key] = [0] * len(self.fields)
+        return values
+
+    def position(self, name: str) -> int:
+        """Return the list position of field ``name``."""
+        return self._index[name]
+
+
+def _chunk_calls(report: ReportSpec, request: PlannedRequest) -> list[tuple[tuple[str, ...], dt.date, dt.date]]:
+    """Every call one planned request needs: one per chunk, the reach chunk cut into ≤ 92-day windows."""
+    calls: list[tuple[tuple[str, ...], dt.date, dt.date]] = []
+    for chunk in report.chunks:
+        windows = [(request.start, request.end)]
+        if REACH_METRICS.intersection(chunk) and request.days > REACH_MAX_RANGE_DAYS:
+            windows = reach_windows(request.start, request.end, REACH_MAX_RANGE_DAYS)
+        calls.extend((chunk, start, end) for start, end in windows)
+    return calls
+
+
+def fetch_request(client: LinkedInClient, report: ReportSpec, request: PlannedRequest,
+                  stats: FetchStats, workers: int = 1) -> MergedRows:
+    """Run every chunk of one planned request and merge the answers by key.
+
+    The first call goes alone: it carries the densest chunk, so it is the one that meets the 15,000 cap,
+    and a cap costs that single call. The other calls then run up to ``workers`` at a time.
+
+    Returns:
+        The merged rows, every chunk's fields present; a row LinkedIn omitted from a chunk keeps zeros for
+        that chunk's fields, which is exactly what the omission means.
+
+    Raises:
+        CapReached: A chunk's answer reached the 15,000-element cap; split and retry.
+    """
+    merged = MergedRows([name for chunk in report.chunks for name in chunk])
+    lock = threading.Lock()
+
+    def call(item: tuple[tuple[str, ...], dt.date, dt.date]) -> None:
+        chunk, start, end = item
+        body = client.get("adAnalytics", _params(report, request.account_ids, start, end, chunk))
+        with lock:
+            stats.requests += 1
+        elements = body.get("elements") if isinstance(body, dict) else None
+        if not isinstance(elements, list):
+            raise BadResponseError("LinkedIn answered adAnalytics without an 'elements' list.")
+        if len(elements) >= MAX_ELEMENTS:
+            raise CapReached()
+        positions = [(name, merged.position(name)) for name in chunk]
+        with lock:
+            for element in elements:
+                key = _element_key(element, len(report.pivots)) if isinstance(element, dict) else None
+                if key is None:
+                    stats.dropped_elements += 1
+                    continue
+                values = merged.row(key)
+                for name, position in positions:
+                    values[position] = element.get(name)
+
+    calls = _chunk_calls(report, request)
+    call(calls[0])
+    if workers <= 1 or len(calls) <= 2:
+        for item in calls[1:]:
+            call(item)
+        return merged
+    with ThreadPoolExecutor(max_workers=min(workers, len(calls) - 1), thread_name_prefix="lisync-ads") as pool:
+        for future in [pool.submit(call, item) for item in calls[1:]]:
+            future.result()
+    return merged
+
+
+def cut_load(load: AccountLoad, start: dt.date, end: dt.date) -> AccountLoad | None:
+    """Return the part of ``load`` within ``start…end``, or ``None`` when it has no rows there."""
+    lo, hi = max(start, load.start), min(end, load.end)
+    if lo > hi:
+        return None
+    first = (lo - load.start).days
+    part = AccountLoad(load.account_id, lo, hi, load.daily_rows[first:first + (hi - lo).days + 1])
+    return part if part.total > 0 else None
+
+
+def _queued_loads(queue: deque[PlannedRequest], loads: dict[str, AccountLoad]) -> list[AccountLoad]:
+    """Return the account loads the queued requests still cover (one contiguous load per account)."""
+    spans: dict[str, tuple[dt.date, dt.date]] = {}
+    for request in queue:
+        for account in request.account_ids:
+            lo, hi = spans.get(account, (request.start, request.end))
+            spans[account] = (min(lo, request.start), max(hi, request.end))
+    out = []
+    for account, (lo, hi) in spans.items():
+        part = cut_load(loads[account], lo, hi)
+        if part is not None:
+            out.append(part)
+    return out
+
+
+def run_report(client: LinkedInClient, report: ReportSpec, loads: Sequence[AccountLoad],
+               stats: FetchStats, budget: float = DEFAULT_BUDGET,
+               prior_density: float = PRIOR_DENSITY, workers: int = 1) -> Iterator[MergedRows]:
+    """Plan and run a report over ``loads``, yielding merged rows one planned request at a time.
+
+    Estimates are upper bounds (every creative serving every day it could); real data is sparser. The
+    planner starts from ``prior_density`` and re-packs what is still queued whenever the observed
+    density (rows returned / rows estimated) moves by more than 10%. Overshooting is cheap: the first
+    chunk of a request is the one that meets the cap, so a split wastes one call, not one per chunk.
+    Memory stays bounded by one request's rows.
+
+    Args:
+        client: The LinkedIn client.
+        report: What to ask for.
+        loads: Per-account estimated loads (one per account, trimmed to days that can have data).
+        stats: Counters updated as requests run.
+        budget: Row budget per request (actual rows, after density).
+        prior_density: Density assumed before any answer has been seen.
+        workers: Calls of one planned request that may run at once.
+
+    Yields:
+        Merged rows of one planned request at a time.
+    """
+    by_account = {load.account_id: load for load in loads}
+    stats.planned_rows = sum(load.total for load in loads)
+    density = prior_density
+    queue: deque[PlannedRequest] = deque(pack_requests(loads, budget / density))
+    observed_rows = 0
+    observed_estimate = 0
+    while queue:
+        request = queue.popleft()
+        try:
+            rows = fetch_request(client, report, request, stats, workers)
+        except CapReached:
+            halves = request.split()
+            if halves is None:
+                raise BadResponseError(
+                    f"adAnalytics returned {MAX_ELEMENTS:,} elements for one account and one day "
+                    f"(account {request.account_ids[0]}, {request.start}); LinkedIn may have truncated it.") from None
+            stats.cap_splits += 1
+            queue.extendleft(reversed(halves))
+            # A full answer proves the density is at least cap / estimate: re-pack everything queued with it.
+            floor = min(1.0, MAX_ELEMENTS / max(request.estimated_rows, 1))
+            if floor > density:
+                density = floor
+                queue = deque(pack_requests(_queued_loads(queue, by_account), budget / density))
+            continue
+        stats.returned_rows += len(rows)
+        observed_rows += len(rows)
+        observed_estimate += max(request.estimated_rows, 1)
+        yield rows
+        measured = min(1.0, max(0.01, observed_rows / observed_estimate))
+        stats.density = measured
+        if queue and abs(measured - density) > 0.1 * density:
+            density = measured
+            # 10% headroom: the density of what is left may differ from what was seen.
+            queue = deque(pack_requests(_queued_loads(queue, by_account), budget / min(1.0, density * 1.1)))

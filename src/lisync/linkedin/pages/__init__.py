@@ -1,0 +1,1 @@
+"""LinkedIn's organic side: organizations, page statistics, posts, media, little text, row shapers."""

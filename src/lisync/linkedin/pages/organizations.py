@@ -1,0 +1,134 @@
+"""Organization discovery and the *Organizations* filter: the company pages a run covers, checked up front.
+
+* ``GET /rest/organizationAcls?q=roleAssignee&role=ADMINISTRATOR&state=APPROVED`` lists the pages on which
+  the member holds an approved ADMINISTRATOR role (offset paging; page statistics, follower and share
+  statistics all require that role).
+* ``GET /rest/organizations?ids=List(1,2)`` (BATCH_GET, one call for every page) gives their names and
+  ``primaryOrganizationType``; showcase pages (``BRAND``) are not supported by the organic pipelines.
+
+Docs: https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-access-control-by-role
+and https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-lookup-api
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from lisync.errors import SelectionError
+from lisync.linkedin.convert import dig, to_text
+from lisync.linkedin.http.client import LinkedInClient
+from lisync.linkedin.http.restli import restli_list, urn, urn_id
+
+ACL_PAGE_SIZE = 100
+ORGANIZATION_BATCH_SIZE = 50
+SHOWCASE_TYPES = frozenset({"BRAND"})
+ADMINISTRATOR = "ADMINISTRATOR"
+APPROVED = "APPROVED"
+
+
+@dataclass(frozen=True)
+class Organization:
+    """One administered company page.
+
+    Attributes:
+        id: Numeric organization id (text).
+        name: Localized page name.
+        showcase: Whether the page is a showcase page (not supported by the organic pipelines).
+
+    """
+
+    id: str
+    name: str | None
+    showcase: bool = False
+
+    @property
+    def urn(self) -> str:
+        """The organization URN, e.g. ``urn:li:organization:123``."""
+        return urn("organization", self.id)
+
+
+def list_administered_ids(client: LinkedInClient) -> list[str]:
+    """Return the ids of the organizations the member administers (approved ADMINISTRATOR), in order."""
+    params = {"q": "roleAssignee", "role": ADMINISTRATOR, "state": APPROVED}
+    ids: list[str] = []
+    for page in client.paginate_offset("organizationAcls", params, ACL_PAGE_SIZE):
+        for acl in page:
+            # Docs show ``organization``; some versions' samples show ``organizationTarget``.
+            target = acl.get("organization") or acl.get("organizationTarget")
+            is_org = isinstance(target, str) and target.startswith("urn:li:organization:")
+            org_id = urn_id(target) if is_org else None
+            role, state = acl.get("role", ADMINISTRATOR), acl.get("state", APPROVED)
+            approved_admin = role == ADMINISTRATOR and state == APPROVED
+            if approved_admin and org_id and org_id not in ids:
+                ids.append(org_id)
+    return ids
+
+
+def is_showcase(element: dict[str, Any]) -> bool:
+    """Whether an organization element describes a showcase page."""
+    kind = element.get("primaryOrganizationType")
+    relationship = dig(element, "parentRelationship", "relationshipType")
+    return kind in SHOWCASE_TYPES or relationship == "SHOWCASE"
+
+
+def localized_name(element: dict[str, Any]) -> str | None:
+    """Return the page's ``localizedName`` (falling back to the first localized ``name``)."""
+    name = element.get("localizedName")
+    if isinstance(name, str) and name:
+        return name
+    localized = dig(element, "name", "localized")
+    if isinstance(localized, dict) and localized:
+        return to_text(next(iter(localized.values())))
+    return None
+
+
+def lookup_organizations(client: LinkedInClient, ids: list[str]) -> list[Organization]:
+    """Look the organizations up in batches and return them in ``ids`` order.
+
+    An id LinkedIn cannot return (an error in the batch) keeps its id with no name rather than failing.
+    """
+    found: dict[str, dict[str, Any]] = {}
+    for offset in range(0, len(ids), ORGANIZATION_BATCH_SIZE):
+        chunk = ids[offset:offset + ORGANIZATION_BATCH_SIZE]
+        body = client.get("organizations", {"ids": restli_list([int(i) for i in chunk])})
+        for key, element in (body.get("results") or {}).items():
+            if isinstance(element, dict):
+                found[str(element.get("id", key))] = element
+    return [Organization(i, localized_name(found.get(i, {})), is_showcase(found.get(i, {}))) for i in ids]
+
+
+def select_organizations(administered: list[Organization], wanted: list[str] | None) -> list[Organization]:
+    """Apply the *Organizations* filter.
+
+    Args:
+        administered: Every page the member administers (showcases included, flagged).
+        wanted: Numeric ids from the filter, or ``None`` for every administered company page.
+
+    Returns:
+        The selected company pages (showcases left out when no filter is given).
+
+    Raises:
+        SelectionError: For an id the member does not administer, or a showcase page in the filter.
+
+    """
+    companies = [o for o in administered if not o.showcase]
+    if wanted is None:
+        return companies
+    by_id = {o.id: o for o in administered}
+    listed = ", ".join(o.id for o in companies) or "none"
+    missing = [w for w in wanted if w not in by_id]
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        raise SelectionError(
+            f"Unknown organization{plural} {', '.join(missing)}: you administer {listed}. Fix "
+            "--organizations (or sources.linkedin.organization_ids); lisync needs an approved ADMINISTRATOR "
+            "role on each page.")
+    showcases = [w for w in wanted if by_id[w].showcase]
+    if showcases:
+        what = f"Organizations {', '.join(showcases)} are showcase pages" if len(showcases) > 1 else \
+            f"Organization {showcases[0]} is a showcase page"
+        raise SelectionError(f"{what}: only company pages are supported. Choose among {listed} in "
+                             "--organizations.")
+    keep = set(wanted)
+    return [o for o in companies if o.id in keep]

@@ -1,0 +1,195 @@
+"""Runs the dlt pipeline for a set of lisync pipelines end to end, and produces the run summary.
+
+A lisync *pipeline* is one of the contract's pipelines (named after its main table). One run: the LinkedIn client
+(:mod:`lisync.run.client`), the dlt pipeline and destination (:mod:`lisync.run.destinations`), discovery of the
+accounts and pages it covers (:mod:`lisync.run.discovery`), one dlt source per family
+(:mod:`lisync.run.families`), extract, normalize and load, then the post-load table work (:mod:`lisync.run.tables`,
+:mod:`lisync.run.comments`); the outcome becomes a :class:`~lisync.run.summary.RunSummary`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import signal
+import time
+from typing import Any
+
+import dlt
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from lisync.config.settings import RunSettings
+from lisync.errors import LisyncError, RunFailed
+from lisync.linkedin.http.bearer import TokenProvider
+from lisync.linkedin.http.errors import LinkedInError
+from lisync.linkedin.http.stats import RequestStats
+from lisync.linkedin.http.version import version_sunset_warning
+from lisync.run.client import make_client
+from lisync.run.comments import apply_comments
+from lisync.run.destinations import (
+    check_destination_config,
+    check_destination_reachable,
+    make_destination,
+    preferred_file_format,
+)
+from lisync.run.discovery import discover_scope
+from lisync.run.families import build_sources
+from lisync.run.load_guard import duckdb_write_lock, load_with_retry
+from lisync.run.progress import RunProgress
+from lisync.run.shards import restrict_to_shard
+from lisync.run.summary import RunSummary
+from lisync.run.tables import count_rows, materialize_missing_tables
+from lisync.spec.loader import load_spec
+
+__all__ = ["KILL_AT_ENV", "ensure_ok", "make_pipeline", "run"]
+
+log = logging.getLogger("lisync")
+
+# Test seam for the crash-safety suite: SIGKILL the process right after the named stage
+# (extract, normalize or load) so a test can interrupt a run at a precise point. Unset in normal use.
+KILL_AT_ENV = "LISYNC_TEST_KILL_AT"
+
+
+def make_pipeline(settings: RunSettings) -> dlt.Pipeline:
+    """Return the dlt pipeline that holds this run's state and loads into the chosen destination."""
+    kwargs: dict[str, Any] = {}
+    if settings.pipelines_dir:
+        kwargs["pipelines_dir"] = settings.pipelines_dir
+    if log.isEnabledFor(logging.DEBUG):
+        kwargs["progress"] = "log"  # without it dlt reports no progress
+    pipeline = dlt.pipeline(
+        pipeline_name=settings.effective_pipeline_name,
+        destination=make_destination(settings),
+        dataset_name=settings.dataset,
+        **kwargs,
+    )
+    check_destination_config(pipeline, settings)
+    check_destination_reachable(pipeline, settings)
+    return pipeline
+
+
+def _root_error(exc: BaseException) -> BaseException:
+    """Find the error behind dlt's step wrappers: a LinkedIn or lisync error, else the deepest cause."""
+    seen: set[int] = set()
+    stack: list[BaseException | None] = [exc]
+    deepest = exc
+    while stack:
+        current = stack.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, LinkedInError | LisyncError):
+            return current
+        deepest = current
+        stack.extend([getattr(current, "exception", None), current.__cause__, current.__context__])
+    return deepest
+
+
+def run(settings: RunSettings, token_provider: TokenProvider | None = None, show_progress: bool = False) -> RunSummary:
+    """Run the selected pipelines end to end and return the summary.
+
+    Extraction happens completely before anything is loaded, so a run that fails while reading LinkedIn
+    leaves the destination exactly as it was; savepoints move only with a committed load.
+
+    Args:
+        settings: Validated run settings.
+        token_provider: Where access tokens come from (default: the settings' static token).
+        show_progress: Show a live progress line on the terminal.
+
+    Returns:
+        The run summary (``status="failed"`` with ``error`` set when the run failed).
+
+    Raises:
+        ConfigError: For settings a run cannot use (a shard without its slice, an unknown pipeline…).
+        SelectionError: When a filtered account or organization is not visible to the token.
+    """
+    settings = restrict_to_shard(settings)
+    started = time.monotonic()
+    today = settings.today or dt.datetime.now(dt.UTC).date()
+    summary = RunSummary(pipelines=list(settings.pipelines), destination=_describe_destination(settings))
+    _warn_about_version(settings, summary, today)
+    stats = RequestStats()
+    tables = [t.name for p in settings.pipelines for t in load_spec()[p].tables]
+    progress = RunProgress(stats, enabled=show_progress)
+    pipeline: dlt.Pipeline | None = None
+    try:
+        with progress:
+            client = make_client(settings, token_provider, stats)
+            pipeline = make_pipeline(settings)  # destination errors surface before any API call
+            progress.stage("discovering accounts and organizations")
+            scope = discover_scope(settings, client, summary)
+            sources = build_sources(settings, today, client, scope, summary)
+            if settings.shard and not pipeline.has_pending_data:
+                # A shard may run on any orchestrator worker: take its savepoints from the destination.
+                with duckdb_write_lock(_duckdb_file(settings)):
+                    pipeline.sync_destination()
+            progress.stage("extracting")
+            pipeline.extract(sources, loader_file_format=preferred_file_format(settings.destination))
+            _kill_point("extract")
+            progress.stage("normalizing")
+            pipeline.normalize()
+            _kill_point("normalize")
+            progress.stage("loading")
+            with duckdb_write_lock(_duckdb_file(settings)):
+                load_with_retry(pipeline)
+                _kill_point("load")
+                progress.stage("post-load")
+                materialize_missing_tables(pipeline, tables, settings)
+                apply_comments(pipeline)
+                summary.tables = count_rows(pipeline, tables)
+    except (PipelineStepFailed, LinkedInError, LisyncError) as exc:
+        root = _root_error(exc)
+        summary.status = "failed"
+        summary.error = _one_line(root)
+        if isinstance(root, LisyncError) and root.exit_code == 2:
+            raise root from None  # usage errors (bad settings, unknown accounts) surface as they are
+        if pipeline is not None:
+            with duckdb_write_lock(_duckdb_file(settings)):
+                summary.tables = count_rows(pipeline, tables)
+    finally:
+        summary.requests = stats.as_dict()
+        summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _duckdb_file(settings: RunSettings) -> str | None:
+    """The DuckDB file a shard must lock before opening it (DuckDB allows one writing process per file)."""
+    return settings.duckdb_path if settings.shard and settings.destination == "duckdb" else None
+
+
+def _kill_point(stage: str) -> None:
+    """Kill this process without any cleanup when ``LISYNC_TEST_KILL_AT`` names ``stage`` (tests only)."""
+    if os.environ.get(KILL_AT_ENV) == stage:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _warn_about_version(settings: RunSettings, summary: RunSummary, today: dt.date) -> None:
+    """Note (and log) when the API version nears the end of LinkedIn's one-year support."""
+    warning = version_sunset_warning(settings.api_version, today)
+    if warning:
+        log.warning(warning)
+        summary.add_note(warning)
+
+
+def _one_line(exc: BaseException) -> str:
+    """Return the first meaningful line of ``exc``'s message, naming its type when it is not lisync's own."""
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    text = lines[0] if lines else type(exc).__name__
+    if not isinstance(exc, LinkedInError | LisyncError) and not text.startswith(type(exc).__name__):
+        text = f"{type(exc).__name__}: {text}"
+    return text
+
+
+def _describe_destination(settings: RunSettings) -> str:
+    where = f"dataset {settings.dataset}" + (f", shard {settings.shard}" if settings.shard else "")
+    if settings.destination == "duckdb":
+        return f"duckdb:{settings.duckdb_path} ({where})"
+    return f"{settings.destination} ({where})"
+
+
+def ensure_ok(summary: RunSummary) -> RunSummary:
+    """Raise :class:`RunFailed` for a failed summary (library callers that prefer exceptions)."""
+    if summary.status != "ok":
+        raise RunFailed(summary.error or "The run failed.")
+    return summary

@@ -1,0 +1,1 @@
+"""The sandbox's ads analytics: per-creative daily metrics, aggregation by pivot and time, throttling."""

@@ -1,0 +1,114 @@
+"""Posts endpoints: an organization's posts, an ad account's DSC posts, GET and BATCH_GET by URN.
+
+* ``GET /posts?q=author`` (``count`` 10 by default, at most 100; ``sortBy``; ``viewContext``),
+  ``?q=dscAdAccount`` (an ad account's DSC posts: none are modelled, so an empty page),
+  ``/posts/{urn}`` and BATCH_GET ``/posts?ids=List(..)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lisync.sandbox.errors import RestliError, access_denied
+from lisync.sandbox.http.protocol import Route, SandboxRequest, SandboxResponse
+from lisync.sandbox.organic.organizations import POST_READER_ROLES
+from lisync.sandbox.routes.organizations.params import (
+    POST_SCOPES,
+    bad_request,
+    batch_response,
+    enum_param,
+    int_param,
+    list_param,
+    offset_paging,
+    organic_world,
+    organization_param,
+    require_role,
+    scalar_param,
+    token_grant,
+)
+
+POSTS_DEFAULT_COUNT = 10
+POSTS_MAX_COUNT = 100
+DSC_AD_TYPES = frozenset({"STANDARD", "VIDEO", "CAROUSEL", "JOB_POSTING", "NATIVE_DOCUMENT", "EVENT"})
+DSC_SCOPES = (*POST_SCOPES, frozenset({"r_ads"}), frozenset({"rw_ads"}))
+
+
+def _post_or_error(request: SandboxRequest, urn: str) -> dict[str, Any] | RestliError:
+    organic = organic_world(request)
+    post = organic.content.find_post(urn)
+    if post is None:
+        return RestliError(404, f"Post {urn} does not exist or was deleted.")
+    if organic.member_role(post.org.id, token_grant(request).organization_ids) not in POST_READER_ROLES:
+        return access_denied("partnerApiPostsExternal", "GET", request.version)
+    return organic.content.post_json(post)
+
+
+def find_posts_by_author(request: SandboxRequest) -> SandboxResponse:
+    """List an organization's posts, newest first by ``lastModifiedAt`` (default) or ``createdAt``."""
+    organic = organic_world(request)
+    author = scalar_param(request, "author", required=True) or ""
+    if author.startswith("urn:li:person:"):
+        raise access_denied("partnerApiPostsExternal", "FINDER-author", request.version)
+    org = require_role(request, organization_param(request, "author"), POST_READER_ROLES,
+                       "partnerApiPostsExternal", "FINDER-author")
+    sort_by = enum_param(request, "sortBy", ("LAST_MODIFIED", "CREATED"), "LAST_MODIFIED")
+    view_context = enum_param(request, "viewContext", ("READER", "AUTHOR"), "READER")
+    start, count = int_param(request, "start", 0), int_param(request, "count", POSTS_DEFAULT_COUNT)
+    if count > POSTS_MAX_COUNT:
+        raise bad_request(f"Parameter 'count' is invalid: {count} is above the maximum {POSTS_MAX_COUNT}.")
+    posts = [p for p in organic.content.visible_posts(org) if view_context == "AUTHOR" or p.state == "PUBLISHED"]
+    shaped = [organic.content.post_json(p) for p in posts]
+    key = "lastModifiedAt" if sort_by == "LAST_MODIFIED" else "createdAt"
+    shaped.sort(key=lambda p: (p[key], p["id"]), reverse=True)
+    return SandboxResponse({"paging": offset_paging(request, len(shaped), start, count),
+                            "elements": shaped[start:start + count]})
+
+
+def find_posts_by_ad_account(request: SandboxRequest) -> SandboxResponse:
+    """List the Direct Sponsored Content (dark) posts of an ad account (Posts API "Find Posts by Account").
+
+    The sandbox models no DSC posts (sponsored creatives reference posts the organic world does not hold),
+    so a valid request for an account the member can see answers an empty ``start``/``count`` page.
+    """
+    raw = scalar_param(request, "dscAdAccount", required=True) or ""
+    prefix, _, tail = raw.rpartition(":")
+    if prefix != "urn:li:sponsoredAccount" or not tail.isdigit():
+        raise bad_request(f"Parameter 'dscAdAccount' is invalid: expected urn:li:sponsoredAccount:<id>, got {raw!r}.")
+    account_id = int(tail)
+    if request.world.account(account_id) is None:
+        raise RestliError(404, f"Ad account {account_id} does not exist")
+    if not request.world.can_see_account(token_grant(request), account_id):
+        raise access_denied("partnerApiPostsExternal", "FINDER-dscAdAccount", request.version)
+    unknown = sorted(set(list_param(request, "dscAdTypes")) - DSC_AD_TYPES)
+    if unknown:
+        raise bad_request(f"Parameter 'dscAdTypes' is invalid: {', '.join(unknown)}; use "
+                          f"{', '.join(sorted(DSC_AD_TYPES))}.")
+    start, count = int_param(request, "start", 0), int_param(request, "count", POSTS_DEFAULT_COUNT)
+    if count > POSTS_MAX_COUNT:
+        raise bad_request(f"Parameter 'count' is invalid: {count} is above the maximum {POSTS_MAX_COUNT}.")
+    return SandboxResponse({"paging": offset_paging(request, 0, start, count), "elements": []})
+
+
+def get_post(request: SandboxRequest) -> SandboxResponse:
+    """Return one post by its (URL-encoded) URN."""
+    found = _post_or_error(request, request.path_params["post_urn"])
+    if isinstance(found, RestliError):
+        raise found
+    return SandboxResponse(found)
+
+
+def batch_get_posts(request: SandboxRequest) -> SandboxResponse:
+    """BATCH_GET posts by URN."""
+    ids = list_param(request, "ids")
+    if not ids:
+        raise bad_request("Required parameter 'ids' is missing: use ids=List(urn1,urn2) or q=author.")
+    return batch_response(ids, lambda urn: _post_or_error(request, urn))
+
+
+# The endpoints this module answers, in the order of the route table.
+ROUTES: tuple[Route, ...] = (
+    Route("GET", "/posts", "author", find_posts_by_author, "partnerApiPostsExternal", scopes=POST_SCOPES),
+    Route("GET", "/posts", "dscAdAccount", find_posts_by_ad_account, "partnerApiPostsExternal", scopes=DSC_SCOPES),
+    Route("GET", "/posts/{post_urn}", None, get_post, "partnerApiPostsExternal", scopes=POST_SCOPES),
+    Route("GET", "/posts", None, batch_get_posts, "partnerApiPostsExternal", scopes=POST_SCOPES),
+)

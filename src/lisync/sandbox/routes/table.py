@@ -1,0 +1,24 @@
+"""The sandbox's route table: every endpoint module's ``ROUTES``, listed explicitly."""
+
+from __future__ import annotations
+
+from lisync.sandbox.http.protocol import Route
+from lisync.sandbox.routes import analytics
+from lisync.sandbox.routes.ads import accounts, campaigns, conversions, creatives
+from lisync.sandbox.routes.oauth import admin as oauth_admin
+from lisync.sandbox.routes.oauth import flow as oauth_flow
+from lisync.sandbox.routes.organizations import lookup, media, posts, stats
+
+ROUTES: tuple[Route, ...] = (
+    *accounts.ROUTES,
+    *campaigns.ROUTES,
+    *conversions.ROUTES,
+    *creatives.ROUTES,
+    *analytics.ROUTES,
+    *media.ROUTES,
+    *oauth_flow.ROUTES,
+    *oauth_admin.ROUTES,
+    *lookup.ROUTES,
+    *stats.ROUTES,
+    *posts.ROUTES,
+)

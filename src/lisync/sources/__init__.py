@@ -1,0 +1,1 @@
+"""The dlt sources, one per pipeline family (ads, analytics, pages): resources, savepoints, partial access."""
