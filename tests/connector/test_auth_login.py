@@ -264,7 +264,8 @@ def test_status_lists_expiry_and_pipelines_the_scopes_cannot_run() -> None:
     lines = status.lines()
     assert lines[0] == "Signed in to https://www.linkedin.com/oauth/v2 as app app."
     assert "expires 2026-11-17 00:00 UTC (in 2.0 days)" in lines[2]
-    assert set(status.blocked) == {"organization_pages", "organization_posts"}
+    assert set(status.blocked) == {"organization_pages", "organization_posts", "organization_followers",
+                                   "organization_video_statistics"}
     assert any("organization_posts cannot run" in line and "r_organization_social" in line for line in lines)
     assert any("20 days" in line for line in status.warnings)
     assert auth_status(None, now).lines()[0].startswith("Not signed in")

@@ -41,7 +41,7 @@ def test_blocked_pipelines_name_what_is_missing() -> None:
     blocked = blocked_pipelines({"r_ads"})
     assert blocked["ad_performance"] == ["r_ads_reporting"]
     assert blocked["organization_posts"] == ["r_organization_social",
-                                             "rw_organization_admin or r_organization_admin"]
+                                             "rw_organization_admin"]
     assert "ad_accounts" not in blocked
     assert blocked_pipelines(scopes_for()) == {}
     assert blocked_pipelines({"rw_ads", "r_ads_reporting"}, ["conversion_performance"]) == {}

@@ -47,9 +47,9 @@ def test_unknown_flag_is_a_usage_error() -> None:
     assert result.exit_code == 2
 
 
-@pytest.mark.parametrize("command", ["run", "demo", "sandbox", "pipelines"])
+@pytest.mark.parametrize("command", ["run", "demo", "sandbox", "pipelines", "report", "views fivetran"])
 def test_every_command_has_help_with_an_example(command: str) -> None:
-    result = runner.invoke(app, [command, "--help"])
+    result = runner.invoke(app, [*command.split(), "--help"])
     assert result.exit_code == 0
     assert "Example" in result.output
 

@@ -1,7 +1,6 @@
 """The shipped spec copy, and the dlt hints derived from it."""
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ def test_seed_has_the_contracted_shape() -> None:
 
 
 def test_extension_contracts_load_after_the_seed_in_file_order(tmp_path: Path) -> None:
-    shutil.copy(data_folder().joinpath(SEED_FILE), tmp_path / SEED_FILE)  # type: ignore[arg-type]
+    (tmp_path / SEED_FILE).write_bytes(data_folder().joinpath(SEED_FILE).read_bytes())
     (tmp_path / "extensions").mkdir()
     (tmp_path / "extensions" / "notes.txt").write_text("not a contract")
     for name, table in (("b_family.json", "zeta_stats"), ("a_family.json", "alpha_stats")):
@@ -67,3 +66,21 @@ def test_references_follow_the_spec() -> None:
     child = dlt_references("conversion_details__associated_campaigns")
     assert child == [{"referenced_table": "conversion_details", "columns": ["conversion_id"],
                       "referenced_columns": ["id"]}]
+
+
+def test_extension_contracts_add_the_organic_tables() -> None:
+    tables = all_tables()
+    for name in ("organization_followers", "organization_video_statistics", "ad_account_users"):
+        assert tables[name].primary_key and tables[name].description
+        assert all(c.description for c in tables[name].columns)
+    assert dlt_references("ad_account_users") == [
+        {"referenced_table": "ad_accounts", "columns": ["account_id"], "referenced_columns": ["id"]}]
+
+
+def test_lifetime_post_statistics_say_organic_and_rolling_twelve_months() -> None:
+    lifetime = [c for c in all_tables()["organization_posts"].columns if c.name.startswith("lifetime_")]
+    assert len(lifetime) == 7
+    assert all("Organic activity only" in c.description and "rolling last 12 months" in c.description
+               for c in lifetime)
+    seed = load_contract(extensions=False)["organization_posts"].tables[0]
+    assert all("rolling" not in c.description for c in seed.columns)  # the seed file itself is untouched

@@ -117,7 +117,7 @@ def test_a_response_at_the_cap_is_split_and_loaded_completely(tmp_path: Path) ->
         start = TODAY - dt.timedelta(days=364)
         greedy = _runner(server, tmp_path / "greedy")
         summary = greedy.run("ad_performance", start_date=start, today=TODAY,
-                             extras={"analytics_row_budget": 10_000_000})
+                             analytics_row_budget=10_000_000)
         assert summary.status == "ok", summary.error
         details = summary.details["analytics"]["ad_performance"]
         assert summary.tables["ad_performance"] > 15_000

@@ -30,10 +30,12 @@ TOKENS = {
     "token-without-social": TokenGrant(scopes=ALL_SCOPES - {"r_organization_social"}),
     "token-ads-only": TokenGrant(scopes=frozenset({"r_ads", "r_ads_reporting"})),
     "token-no-pages": TokenGrant(organization_ids=frozenset()),
+    "token-read-only-admin": TokenGrant(scopes=ALL_SCOPES - {"rw_organization_admin"}),
 }
 ADS = ["ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata", "conversion_details"]
 REPORTING = ["ad_performance", "conversion_performance"]
 PAGES = ["organization_pages", "organization_posts"]
+ORGANIC = ("organization_followers", "organization_video_statistics", "ad_account_users")
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +70,7 @@ def check(sandbox: SandboxServer, *args: str, token: str | None = "token-everyth
 def test_a_token_with_every_scope_and_role_is_ready(sandbox: SandboxServer) -> None:
     code, rows, output = check(sandbox)
     assert code == 0, output
-    assert set(rows) == {*ADS, *REPORTING, *PAGES}
+    assert set(rows) == {*ADS, *REPORTING, *PAGES, *ORGANIC}
     assert all(row == [("ready", "")] for row in rows.values()), output
     assert "Member: urn:li:person:" in output
     assert "introspection skipped" in output  # a pasted token and no client secret: probes only
@@ -97,11 +99,18 @@ def test_no_organization_scope_at_all_blocks_both_page_pipelines(sandbox: Sandbo
     code, rows, _ = check(sandbox, *PAGES, "ad_accounts", token="token-ads-only")
     assert code == 1
     assert rows["ad_accounts"] == [("ready", "")]
-    assert [s for s, _ in rows["organization_pages"]] == ["missing scope rw_organization_admin or "
-                                                         "r_organization_admin"]
+    assert [s for s, _ in rows["organization_pages"]] == ["missing scope rw_organization_admin"]
     statuses = [s for s, _ in rows["organization_posts"]]
     assert "missing scope r_organization_social" in statuses
-    assert "missing scope rw_organization_admin or r_organization_admin" in statuses
+    assert "missing scope rw_organization_admin" in statuses
+
+
+def test_read_only_organization_admin_cannot_read_page_statistics(sandbox: SandboxServer) -> None:
+    """LinkedIn's statistics pages list rw_organization_admin only; r_organization_admin lists the pages."""
+    code, rows, _ = check(sandbox, *PAGES, "organization_followers", token="token-read-only-admin")
+    assert code == 1
+    assert [s for s, _ in rows["organization_pages"]] == ["missing scope rw_organization_admin"]
+    assert [s for s, _ in rows["organization_followers"]] == ["missing scope rw_organization_admin"]
 
 
 def test_missing_administrator_role_names_the_page_and_the_fix(sandbox: SandboxServer) -> None:

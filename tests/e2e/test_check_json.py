@@ -33,7 +33,7 @@ TOKENS = {
 }
 ALL_PIPELINES = ["ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata",
                  "conversion_details", "ad_performance", "conversion_performance", "organization_pages",
-                 "organization_posts"]
+                 "organization_posts", "organization_followers", "organization_video_statistics", "ad_account_users"]
 REPORTING_FIX = ("re-run `lisync auth login` — it requests scope r_ads_reporting (your LinkedIn app needs the "
                  "Advertising API product for it)")
 

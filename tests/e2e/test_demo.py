@@ -20,6 +20,8 @@ def test_demo_loads_every_table_and_reports_a_summary(tmp_path: Path) -> None:
                                       str(summary_path)])
     assert result.exit_code == 0, result.output
     assert "Rows per table" in result.output and "API requests per endpoint" in result.output
+    report = tmp_path / "demo_report.html"
+    assert f"Report: {report}" in result.output.replace("\n", "") and report.stat().st_size > 100_000
     summary = json.loads(summary_path.read_text())
     assert summary["status"] == "ok"
     tables = all_tables()

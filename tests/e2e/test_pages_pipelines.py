@@ -16,9 +16,20 @@ from lisync.linkedin.pages.statistics import earliest_start
 from lisync.sandbox.config import SandboxConfig
 from lisync.sandbox.server import SandboxServer
 
-PAGE_FINDERS = ("organizationPageStatistics?q=organization",
+PAGE_FINDERS = ("organizationPageStatistics?q=organization", "brandPageStatistics?q=brand",
                 "organizationalEntityFollowerStatistics?q=organizationalEntity",
                 "organizationalEntityShareStatistics?q=organizationalEntity")
+
+
+def finder_calls(pages: list[Any]) -> dict[str, int]:
+    """One call per finder and page: company pages ask organizationPageStatistics, showcases the brand finder."""
+    showcases = sum(1 for p in pages if p.primary_type == "BRAND")
+    return {PAGE_FINDERS[0]: len(pages) - showcases, PAGE_FINDERS[1]: showcases,
+            PAGE_FINDERS[2]: len(pages), PAGE_FINDERS[3]: len(pages)}
+
+
+def calls_match(by_endpoint: dict[str, int], pages: list[Any]) -> bool:
+    return all(by_endpoint.get(f, 0) == n for f, n in finder_calls(pages).items())
 
 
 @pytest.fixture
@@ -35,9 +46,10 @@ def advance_clock(runner: Runner, days: int) -> None:
 
 
 def company_pages(runner: Runner) -> list[Any]:
+    """Every page the member administers: company pages and the showcase page (read since issue 16)."""
     organic = runner.sandbox.world.organic
     administered = organic.administered_ids(None)
-    return [o for o in organic.organizations if o.id in administered and o.primary_type != "BRAND"]
+    return [o for o in organic.organizations if o.id in administered]
 
 
 def test_pages_land_for_every_company_page_with_one_call_per_finder(runner: Runner) -> None:
@@ -59,9 +71,10 @@ def test_pages_land_for_every_company_page_with_one_call_per_finder(runner: Runn
     assert runner.scalar("select count(*) from {ds}.organization_pages where organicfollowergain < 0") > 0
     assert runner.scalar("select sum(desktopcustombuttonclickcounts) from {ds}.organization_pages") > 0
     by_endpoint = summary.requests["by_endpoint"]
-    assert all(by_endpoint[f] == len(pages) for f in PAGE_FINDERS)
+    assert calls_match(by_endpoint, pages)
     assert by_endpoint["organizationAcls?q=roleAssignee"] == 1 and by_endpoint["organizations"] == 1
-    assert any("showcase" in note for note in summary.notes)
+    assert not any("showcase" in note for note in summary.notes)
+    assert any(p.primary_type == "BRAND" for p in pages), "the showcase page is read like a company page"
 
 
 def test_rerun_changes_nothing_and_a_moved_clock_adds_only_the_new_days(runner: Runner) -> None:
@@ -69,11 +82,11 @@ def test_rerun_changes_nothing_and_a_moved_clock_adds_only_the_new_days(runner: 
     first = runner.snapshot("organization_pages")
     again = runner.run("organization_pages")
     assert runner.snapshot("organization_pages") == first
-    assert all(again.requests["by_endpoint"][f] == len(company_pages(runner)) for f in PAGE_FINDERS)
+    assert calls_match(again.requests["by_endpoint"], company_pages(runner))
     advance_clock(runner, 3)
     moved = runner.run("organization_pages")
     assert moved.status == "ok", moved.error
-    assert all(moved.requests["by_endpoint"][f] == len(company_pages(runner)) for f in PAGE_FINDERS)
+    assert calls_match(moved.requests["by_endpoint"], company_pages(runner))
     later = runner.snapshot("organization_pages")
     assert len(later) == len(first) + 3 * len(company_pages(runner))
     # the rolling year moved too: rows before the new floor stay, every loaded day keeps its values
@@ -87,7 +100,7 @@ SHARE_COUNTS = ("impressioncount", "clickcount", "likecount", "commentcount", "s
 
 def test_week_share_statistics_are_the_sums_of_their_days(runner: Runner, tmp_path: Path) -> None:
     # LinkedIn serves share statistics by day or month only: a week row adds up its seven days.
-    assert runner.run("organization_pages", extras={"period": "week"}).status == "ok"
+    assert runner.run("organization_pages", period="week").status == "ok"
     (tmp_path / "daily").mkdir()
     daily = Runner(runner.sandbox, tmp_path / "daily")
     assert daily.run("organization_pages").status == "ok"
@@ -108,7 +121,7 @@ def test_week_share_statistics_are_the_sums_of_their_days(runner: Runner, tmp_pa
 @pytest.mark.parametrize(("period", "weekday_or_day"), [("week", "isodow"), ("month", "day")])
 def test_week_and_month_periods_are_whole_and_aligned(runner: Runner, period: str,
                                                       weekday_or_day: str) -> None:
-    summary = runner.run("organization_pages", extras={"period": period})
+    summary = runner.run("organization_pages", period=period)
     assert summary.status == "ok", summary.error
     runner.assert_matches_spec("organization_pages")
     starts = {r[0] for r in runner.query(f"select distinct extract({weekday_or_day} from metric_date) "
@@ -116,10 +129,10 @@ def test_week_and_month_periods_are_whole_and_aligned(runner: Runner, period: st
     assert starts == {1}
     rows = runner.scalar("select count(*) from {ds}.organization_pages")
     assert rows == len(company_pages(runner)) * (51 if period == "week" else 11)
-    assert runner.run("organization_pages", extras={"period": period}).status == "ok"
+    assert runner.run("organization_pages", period=period).status == "ok"
     assert runner.scalar("select count(*) from {ds}.organization_pages") == rows
     with pytest.raises(ConfigError, match=f"holds {period} rows"):
-        runner.run("organization_pages", extras={"period": "day"})
+        runner.run("organization_pages", period="day")
     assert runner.scalar("select count(*) from {ds}.organization_pages") == rows
 
 
@@ -133,5 +146,8 @@ def test_organizations_filter_selects_and_rejects_clearly(runner: Runner) -> Non
         runner.run("organization_pages", organization_ids=["300001"])
     assert "300001" in str(unknown.value) and all(str(p.id) in str(unknown.value) for p in pages)
     showcase = next(o for o in runner.sandbox.world.organic.organizations if o.primary_type == "BRAND")
-    with pytest.raises(SelectionError, match="showcase"):
-        runner.run("organization_pages", organization_ids=[str(showcase.id)])
+    summary = runner.run("organization_pages", organization_ids=[str(showcase.id)])
+    assert summary.status == "ok", summary.error
+    assert summary.requests["by_endpoint"].get("brandPageStatistics?q=brand") == 1
+    assert runner.scalar("select count(*) from {ds}.organization_pages where organization_urn = ? and "
+                         "allpageviews > 0", [showcase.urn]) > 0

@@ -56,11 +56,11 @@ class Destination:
 
     def base_settings(self) -> RunSettings:
         return self.reference.settings(*available_pipelines(), start_date=self.sandbox.world.clock.today -
-                                       dt.timedelta(days=READ_DAYS), extras=EXTRAS)
+                                       dt.timedelta(days=READ_DAYS), **EXTRAS)
 
     def run_reference(self) -> None:
         summary = self.reference.run(*available_pipelines(), start_date=TODAY - dt.timedelta(days=READ_DAYS),
-                                     extras=EXTRAS)
+                                     **EXTRAS)
         assert summary.status == "ok", summary.error
 
     def shard_process(self, shard: Shard, kill_at: str | None = None) -> subprocess.Popen[bytes]:

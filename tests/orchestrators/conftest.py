@@ -72,7 +72,7 @@ def shard_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ShardWorld
         settings_module.write_text(textwrap.dedent(f"""
             import datetime as dt
             from lisync.config.settings import RunSettings
-            from lisync.run.pipeline import available_pipelines
+            from lisync.run.families import available_pipelines
 
             PLAN = {str(folder / 'plan.json')!r}
 

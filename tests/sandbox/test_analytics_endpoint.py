@@ -214,7 +214,7 @@ def test_empty_elements_for_invisible_accounts_future_dates_and_unmodelled_pivot
     future = date_range(api.today + dt.timedelta(days=1), api.today + dt.timedelta(days=20))
     assert elements(api.get(f"q=analytics&pivot=CREATIVE&timeGranularity=DAILY&dateRange={future}"
                             f"&accounts={urn_list(account)}")) == []
-    assert elements(api.get(f"q=analytics&pivot=MEMBER_COUNTRY_V2&timeGranularity=ALL"
+    assert elements(api.get(f"q=analytics&pivot=CONVERSATION_NODE&timeGranularity=ALL"
                             f"&dateRange={api.window()}&accounts={urn_list(account)}")) == []
     assert elements(api.get(f"q=analytics&pivot=CREATIVE&timeGranularity=ALL&dateRange={api.window()}"
                             f"&campaigns={urn_list('urn:li:sponsoredCampaign:1')}")) == []

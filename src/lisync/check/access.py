@@ -68,16 +68,17 @@ __all__ = ["ACL_PAGE_SIZE", "ADS_PIPELINES", "ANALYTICS_PROBE_DAYS_BACK", "FINDE
            "PipelineCheck", "ProbeResult", "Problem", "TProbeStatus", "check_access", "identify_member", "scope_fix"]
 
 ADS_PIPELINES = frozenset({"ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata",
-                           "conversion_details", "ad_performance", "conversion_performance"})
+                           "conversion_details", "ad_performance", "conversion_performance", "ad_account_users"})
 REPORTING_PIPELINES = frozenset({"ad_performance", "conversion_performance"})
-PAGE_PIPELINES = frozenset({"organization_pages", "organization_posts"})
-POST_PIPELINES = frozenset({"organization_posts"})
+PAGE_PIPELINES = frozenset({"organization_pages", "organization_posts", "organization_followers",
+                            "organization_video_statistics"})
+POST_PIPELINES = frozenset({"organization_posts", "organization_video_statistics"})
 
 # The scopes each probe proves (or disproves); a pipeline need is judged by the probe that covers it.
 PROBE_SCOPES: dict[str, frozenset[str]] = {
     "ads": frozenset({"r_ads", "rw_ads"}),
     "reporting": frozenset({"r_ads_reporting"}),
-    "page_statistics": frozenset({"rw_organization_admin", "r_organization_admin"}),
+    "page_statistics": frozenset({"rw_organization_admin"}),
     "posts": frozenset({"r_organization_social"}),
 }
 

@@ -18,8 +18,11 @@ from lisync import __version__
 from lisync.cli.auth import auth_app
 from lisync.cli.check import check_command
 from lisync.cli.common import DestinationCredentialsOption, PipelinesArg, err, fail, out, print_warnings
+from lisync.cli.report import report
 from lisync.cli.run import demo, finish, run
 from lisync.cli.sandbox import sandbox
+from lisync.cli.verify import verify
+from lisync.cli.views import views_app
 from lisync.config.defaults import DEFAULT_DATASET
 from lisync.config.resolve import build_settings
 from lisync.config.tokens import run_token_provider
@@ -64,6 +67,8 @@ def main_options(
 app.command()(run)
 app.command()(demo)
 app.command()(sandbox)
+app.command()(verify)
+app.command()(report)
 
 
 @app.command(name="plan-shards")
@@ -170,6 +175,7 @@ def docs(
 
 
 app.add_typer(auth_app, name="auth")
+app.add_typer(views_app, name="views")
 app.command(name="check")(check_command)
 
 

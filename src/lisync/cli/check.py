@@ -13,6 +13,7 @@ from rich.table import Table
 
 from lisync.check.access import check_access
 from lisync.check.report import CheckReport, report_document
+from lisync.check.version import probe_version
 from lisync.cli.common import days_left, fail, out, print_warnings
 from lisync.config.resolve import build_settings
 from lisync.config.tokens import (
@@ -79,6 +80,9 @@ def check_command(
         print_warnings(provider)
         client = LinkedInClient(provider, base_url=settings.api_base_url, api_version=settings.api_version,
                                 max_attempts=3, timeout=30.0)
+        retired = probe_version(client, settings.api_version)
+        if retired:
+            raise fail(retired, 1)
         notes: list[str] = []
 
         def introspect() -> TokenInfo | None:

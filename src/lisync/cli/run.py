@@ -75,14 +75,35 @@ def run(
     shard: Annotated[str | None, typer.Option(help="Run as this shard of a sharded replication (see `lisync "
                                               "plan-shards`): own savepoints and staging, and Full tables "
                                               "replace only the shard's accounts and organizations.")] = None,
+    history: Annotated[bool | None, typer.Option(
+        "--history/--no-history", help="Entity tables keep every version with valid_from/valid_to (dlt scd2) "
+        "instead of being replaced.", show_default=False)] = None,
+    demographics_granularity: Annotated[str | None, typer.Option(
+        help="ad_demographics period: monthly (default, as LinkedIn recommends) or daily.")] = None,
+    demographic_pivots: Annotated[str | None, typer.Option(
+        help="ad_demographics pivots, comma-separated (default all eight: MEMBER_COMPANY, MEMBER_COMPANY_SIZE, "
+        "MEMBER_INDUSTRY, MEMBER_SENIORITY, MEMBER_JOB_TITLE, MEMBER_JOB_FUNCTION, MEMBER_COUNTRY_V2, "
+        "MEMBER_REGION_V2).")] = None,
+    extended_metrics: Annotated[bool | None, typer.Option(
+        "--extended-metrics/--no-extended-metrics", help="Add the metrics LinkedIn added since the contract "
+        "(per LinkedIn-Version) as nullable columns on the performance tables.", show_default=False)] = None,
+    verify: Annotated[bool, typer.Option(
+        "--verify/--no-verify", help="After loading, reconcile ad and conversion performance with LinkedIn's "
+        "account-month totals and posts with its listing, repair what differs, and fail if a difference "
+        "remains.")] = True,
+    extract_format: Annotated[str | None, typer.Option(
+        help="How performance rows travel to dlt: arrow (default: Arrow tables, no per-row normalization) or "
+        "dicts.")] = None,
 ) -> None:
     """Replicate the selected pipelines into the destination.
 
     Example: lisync run ad_accounts campaign_metadata --accounts 5100001 --duckdb lisync.duckdb
     """
     from lisync.config.parse import parse_date
+    from lisync.run.memory import return_freed_memory
     from lisync.run.pipeline import run as runner_run
 
+    return_freed_memory()
     try:
         settings = build_settings(
             pipelines, start_date=start_date, update_window_days=update_window_days, accounts=accounts,
@@ -90,7 +111,11 @@ def run(
             api_base_url=api_base_url, api_version=api_version, access_token=access_token,
             pipeline_name=pipeline_name, pipelines_dir=pipelines_dir, period=period,
             keep_metrics_history=keep_metrics_history, posts_replication=posts_replication,
-            destination_credentials=destination_credentials, strict=strict, max_workers=max_workers, shard=shard)
+            destination_credentials=destination_credentials, strict=strict, max_workers=max_workers, shard=shard,
+            history=history, demographics_granularity=demographics_granularity,
+            demographic_pivots=demographic_pivots, extended_metrics=extended_metrics,
+            extract_format=extract_format)
+        settings.verify = verify
         if today:  # the hidden flag used to be accepted and ignored; benchmarks and shard tests rely on it
             settings.today = parse_date(today, "--today", today=dt.date.max)
         provider = run_token_provider(settings.access_token)
@@ -138,9 +163,24 @@ def demo(
                 pipeline_name="lisync_demo", pipelines_dir=workdir,
                 start_date=sandbox.world.clock.today - dt.timedelta(days=90))
             summary = runner_run(settings, show_progress=True)
+            report = _demo_report(settings, target) if summary.status == "ok" else None
     except LisyncError as exc:
         raise fail(str(exc), exc.exit_code) from None
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     finish(summary, summary_json)
     out.print(f"Open it with: duckdb {target} -c \"select * from {DEFAULT_DATASET}.ad_accounts\"")
+    if report:
+        out.print(f"Report: {report} (open it in a browser; it works offline)", highlight=False, soft_wrap=True)
+
+
+def _demo_report(settings: RunSettings, database: Path) -> Path | None:
+    """Write the HTML report next to the demo database; without plotly, say how to get it."""
+    from lisync.run.pipeline import make_pipeline
+    from lisync.warehouse.report import write_destination_report
+
+    try:
+        return write_destination_report(make_pipeline(settings), database.with_name(f"{database.stem}_report.html"))
+    except LisyncError as exc:
+        err.print(f"[yellow]note:[/yellow] no HTML report: {exc}", highlight=False, soft_wrap=True)
+        return None

@@ -23,7 +23,9 @@ CONFIG_SECTION = "sources.linkedin"
 KNOWN_KEYS = frozenset({
     "access_token", "api_base_url", "api_version", "account_ids", "organization_ids", "start_date",
     "update_window_days", "period", "keep_metrics_history", "posts_replication", "client_id", "client_secret",
-    "refresh_token", "oauth_base_url", "credentials_path", "max_workers", "strict",
+    "refresh_token", "oauth_base_url", "credentials_path", "max_workers", "strict", "fivetran_views",
+    "history", "custom_reports", "demographics_granularity", "demographic_pivots", "extended_metrics",
+    "extract_format",
 })
 MAX_UPDATE_WINDOW_DAYS = 365
 ID_PATTERN = re.compile(r"^\d+$")
@@ -62,18 +64,25 @@ def secret_value(key: str) -> Any:
         return None
 
 
-def parse_pipelines(names: Iterable[str]) -> list[str]:
-    """Validate pipeline names; return them in spec order (all pipelines when none are given).
+def parse_pipelines(names: Iterable[str], custom: Iterable[str] = ()) -> list[str]:
+    """Validate pipeline names; return them in spec order, then the named custom reports.
+
+    All contract pipelines when none are given; a custom report runs only when named.
+
+    Args:
+        names: The requested pipelines.
+        custom: Names of the declared custom reports.
 
     Raises:
         ConfigError: For an unknown pipeline name.
     """
     known = list(load_spec())
+    declared = list(custom)
     wanted = [n.strip() for n in names if n.strip()]
-    unknown = [n for n in wanted if n not in known]
+    unknown = [n for n in wanted if n not in known and n not in declared]
     if unknown:
-        raise ConfigError(f"Unknown pipeline {', '.join(unknown)}: choose from {', '.join(known)}.")
-    return [p for p in known if not wanted or p in wanted]
+        raise ConfigError(f"Unknown pipeline {', '.join(unknown)}: choose from {', '.join(known + declared)}.")
+    return [p for p in known if not wanted or p in wanted] + [p for p in declared if p in wanted]
 
 
 def parse_ids(value: Any, what: str, urn_kind: str) -> list[str] | None:
@@ -231,3 +240,38 @@ def parse_bool(value: Any, flag: str) -> bool:
     if text in ("false", "no", "0", "off", ""):
         return False
     raise ConfigError(f"Invalid {flag} {value!r}: use true or false.")
+
+
+# The Full entity tables that can keep history (dlt scd2; see :mod:`lisync.sources.history`).
+HISTORY_TABLES = ("ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata",
+                  "conversion_details")
+
+
+def parse_history(value: Any) -> tuple[str, ...]:
+    """Turn the *history* setting (``--history`` or ``history`` in ``[sources.linkedin]``) into table names.
+
+    Args:
+        value: ``True``/``False``, ``None``, a comma-separated string or a list of table names (``"all"`` or
+            ``"true"`` means every entity table).
+
+    Returns:
+        The entity tables that keep history, in :data:`HISTORY_TABLES` order (empty: none).
+
+    Raises:
+        ConfigError: For a name that is not one of the entity tables.
+    """
+    if value is None or value is False:
+        return ()
+    if value is True:
+        return HISTORY_TABLES
+    names = [str(n).strip() for n in (value.split(",") if isinstance(value, str) else value) if str(n).strip()]
+    lowered = {n.lower() for n in names}
+    if lowered & {"all", "true", "yes", "1"}:
+        return HISTORY_TABLES
+    if not names or lowered <= {"false", "no", "0", "none"}:
+        return ()
+    unknown = [n for n in names if n not in HISTORY_TABLES]
+    if unknown:
+        raise ConfigError(f"Invalid history table(s) {', '.join(unknown)}: choose from {', '.join(HISTORY_TABLES)} "
+                          "(or true for all of them).")
+    return tuple(t for t in HISTORY_TABLES if t in names)

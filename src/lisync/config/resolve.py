@@ -13,6 +13,7 @@ from lisync.config.parse import (
     parse_bool,
     parse_choice,
     parse_date,
+    parse_history,
     parse_ids,
     parse_pipelines,
     parse_shard,
@@ -20,7 +21,15 @@ from lisync.config.parse import (
     parse_workers,
     resolve_access_token,
 )
-from lisync.config.settings import PERIODS, POSTS_REPLICATION, RunSettings, TPostsReplication
+from lisync.config.reports import custom_reports, parse_demographic_pivots, parse_demographics_granularity
+from lisync.config.settings import (
+    EXTRACT_FORMATS,
+    PERIODS,
+    POSTS_REPLICATION,
+    RunSettings,
+    TExtractFormat,
+    TPostsReplication,
+)
 from lisync.errors import ConfigError
 from lisync.linkedin.http.retry import RetryPolicy
 from lisync.linkedin.http.version import DEFAULT_API_BASE_URL, DEFAULT_API_VERSION
@@ -51,6 +60,11 @@ def build_settings(
     strict: bool | None = None,
     max_workers: str | None = None,
     shard: str | None = None,
+    history: bool | None = None,
+    demographics_granularity: str | None = None,
+    demographic_pivots: str | None = None,
+    extended_metrics: bool | None = None,
+    extract_format: str | None = None,
 ) -> RunSettings:
     """Return validated :class:`RunSettings`: each value from its flag, else the environment, else dlt config.
 
@@ -70,8 +84,9 @@ def build_settings(
         return flag_value if flag_value not in (None, "") else config_value(key)
 
     workers = parse_workers(pick(max_workers, "max_workers"))
+    reports = custom_reports(config_value)
     return RunSettings(
-        pipelines=parse_pipelines(pipelines or []),
+        pipelines=parse_pipelines(pipelines or [], reports),
         access_token=resolve_access_token(access_token),
         api_base_url=str(pick(api_base_url, "api_base_url") or DEFAULT_API_BASE_URL).rstrip("/"),
         api_version=_check_version(str(pick(api_version, "api_version") or DEFAULT_API_VERSION)),
@@ -93,6 +108,15 @@ def build_settings(
         strict=parse_bool(strict if strict is not None else config_value("strict"), "--strict"),
         retry_policy=RetryPolicy(max_concurrency=workers) if workers else RetryPolicy(),
         shard=parse_shard(shard),
+        fivetran_views=_fivetran_views(config_value("fivetran_views")),
+        history=parse_history(history if history is not None else config_value("history")),
+        demographics_granularity=parse_demographics_granularity(
+            pick(demographics_granularity, "demographics_granularity")),
+        demographic_pivots=parse_demographic_pivots(pick(demographic_pivots, "demographic_pivots")),
+        extended_metrics=parse_bool(extended_metrics if extended_metrics is not None
+                                    else config_value("extended_metrics"), "--extended-metrics"),
+        custom_reports=reports,
+        extract_format=_extract_format(pick(extract_format, "extract_format") or "arrow"),
     )
 
 
@@ -101,9 +125,27 @@ def _period(value: object) -> TPeriod:
     return next(p for p in PERIODS if p == choice)
 
 
+def _extract_format(value: object) -> TExtractFormat:
+    choice = parse_choice(value, "--extract-format", EXTRACT_FORMATS)
+    return next(f for f in EXTRACT_FORMATS if f == choice)
+
+
 def _posts_replication(value: object) -> TPostsReplication:
     choice = parse_choice(value, "--posts-replication", POSTS_REPLICATION)
     return next(p for p in POSTS_REPLICATION if p == choice)
+
+
+def _fivetran_views(value: object) -> str | None:
+    """The ``fivetran_views`` setting: a schema name, ``true`` for ``linkedin_ads``, or off."""
+    text = "" if value is None else str(value).strip()
+    if text.lower() in ("", "false", "no", "0", "off"):
+        return None
+    if text.lower() in ("true", "yes", "1", "on"):
+        return "linkedin_ads"
+    if not text.replace("_", "").isalnum() or text[0].isdigit():
+        raise ConfigError(f"Invalid fivetran_views {value!r} in [sources.linkedin]: name a schema (letters, digits "
+                          "and underscores) or true for linkedin_ads.")
+    return text
 
 
 def _config_section() -> dict[str, object] | None:

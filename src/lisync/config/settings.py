@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from lisync.config.defaults import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
+from lisync.linkedin.analytics.custom_reports import CustomReport
 from lisync.linkedin.http.retry import RetryPolicy
 from lisync.linkedin.http.version import DEFAULT_API_BASE_URL, DEFAULT_API_VERSION
 from lisync.linkedin.pages.statistics import TPeriod
@@ -18,6 +19,8 @@ from lisync.linkedin.pages.statistics import TPeriod
 TPostsReplication = Literal["incremental", "full"]
 PERIODS: tuple[TPeriod, ...] = ("day", "week", "month")
 POSTS_REPLICATION: tuple[TPostsReplication, ...] = ("incremental", "full")
+TExtractFormat = Literal["arrow", "dicts"]
+EXTRACT_FORMATS: tuple[TExtractFormat, ...] = ("arrow", "dicts")
 
 
 @dataclass
@@ -53,6 +56,19 @@ class RunSettings:
         shard: Name of the shard this run is (see :mod:`lisync.run.shards`), or ``None`` for an unsharded run.
             A shard keeps its own dlt state and staging dataset, and its Full tables replace only the
             shard's own accounts and organizations, so shards can load into one dataset concurrently.
+        fivetran_views: Schema in which to refresh the Fivetran-compatible views after each load (setting
+            ``fivetran_views``; see :mod:`lisync.warehouse.fivetran_views`), or ``None`` for none.
+        history: Entity tables that keep every version with ``valid_from``/``valid_to`` (dlt scd2) instead of
+            being replaced (``--history``; see :mod:`lisync.sources.history`); empty: none.
+        demographics_granularity: ``ad_demographics`` period, ``MONTHLY`` (default) or ``DAILY``.
+        demographic_pivots: The MEMBER_* pivots ``ad_demographics`` reads; ``None``: all eight.
+        extended_metrics: Add the metrics LinkedIn added since the contract (per ``api_version``) as nullable
+            columns on the performance tables.
+        custom_reports: Custom reports declared in ``[sources.linkedin.custom_reports.<name>]``, by name.
+        extract_format: How performance rows travel to dlt: ``arrow`` (Arrow tables, no per-row
+            normalization; see :mod:`lisync.linkedin.analytics.columns`) or ``dicts`` (one dict per row).
+        verify: After the load, reconcile performance rows with LinkedIn's account-month totals (and posts with
+            its listing), repair differences, and fail when one remains (:mod:`lisync.run.verify`).
     """
 
     pipelines: list[str]
@@ -77,6 +93,14 @@ class RunSettings:
     strict: bool = False
     retry_policy: RetryPolicy = field(default_factory=RetryPolicy)
     shard: str | None = None
+    fivetran_views: str | None = None
+    history: tuple[str, ...] = ()
+    demographics_granularity: str = "MONTHLY"
+    demographic_pivots: tuple[str, ...] | None = None
+    extended_metrics: bool = False
+    custom_reports: dict[str, CustomReport] = field(default_factory=dict)
+    extract_format: TExtractFormat = "arrow"
+    verify: bool = True
 
     def __repr__(self) -> str:
         token = "***" if self.access_token else None

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from lisync.config.settings import RunSettings
+from lisync.config.tokens import run_token_provider
+from lisync.run.pipeline import ensure_ok, run
 from lisync.run.shards import ShardPlan, load_plan, shard_settings
 
 TSettingsSource = RunSettings | Callable[[], RunSettings]
@@ -33,12 +35,16 @@ def run_shard(plan: TPlanSource, shard_name: str, settings: TSettingsSource) -> 
             them. A function is resolved when the task runs, on the worker, so secrets never enter the
             orchestrator's serialized DAG or asset definitions.
 
+    The token comes from the same place as for ``lisync run`` (:func:`lisync.config.tokens.run_token_provider`):
+    a refresh token with the app's client id and secret in dlt secrets (or the store ``lisync auth login``
+    wrote) renews an expired access token, so a scheduled shard outlives LinkedIn's 60-day tokens.
+
     Raises:
         lisync.errors.RunFailed: When the shard's run failed (the orchestrator marks the task failed and
             can retry it alone; the other shards' rows are untouched).
+        lisync.errors.NotSignedIn: When there is no token, refresh token or stored sign-in.
     """
-    from lisync.run.pipeline import ensure_ok, run
-
     base = settings() if callable(settings) else settings
-    shard = resolve_plan(plan).shard(shard_name)
-    return ensure_ok(run(shard_settings(base, shard))).as_dict()
+    shard_run = shard_settings(base, resolve_plan(plan).shard(shard_name))
+    provider = run_token_provider(shard_run.access_token)
+    return ensure_ok(run(shard_run, token_provider=provider)).as_dict()

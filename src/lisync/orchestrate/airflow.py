@@ -2,13 +2,11 @@
 
 Put a file like this in the DAGs folder (``pip install 'lisync[airflow]'``)::
 
+    from lisync.config.resolve import build_settings
     from lisync.orchestrate.airflow import build_dag
-    from lisync.cli import build_settings
 
-    dag = build_dag("/opt/lisync/plan.json", settings=lambda: build_settings(
-        [], start_date=None, update_window_days=None, accounts=None, organizations=None,
-        destination="postgres", duckdb=None, dataset="linkedin", api_base_url=None, api_version=None,
-        access_token=None), dag_id="lisync", schedule="@daily")
+    dag = build_dag("/opt/lisync/plan.json", settings=lambda: build_settings(destination="postgres",
+                    dataset="linkedin"), dag_id="lisync", schedule="@daily")
 
 Each task runs :func:`lisync.orchestrate.run_shard` in the worker process (plain ``PythonOperator`` s, not
 dlt's ``PipelineTasksGroup``, because a lisync run discovers accounts and builds its dlt source only when it

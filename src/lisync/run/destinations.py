@@ -18,6 +18,7 @@ from dlt.common.destination.reference import Destination
 
 from lisync.config.settings import RunSettings
 from lisync.errors import ConfigError
+from lisync.run.postgres import postgres_credentials
 
 __all__ = ["FILESYSTEM_DESTINATION_TYPE", "FILESYSTEM_FILE_FORMAT", "PREFERRED_FILE_FORMATS",
            "check_destination_config", "check_destination_reachable", "make_destination", "preferred_file_format"]
@@ -70,7 +71,8 @@ def make_destination(settings: RunSettings) -> Any:
             if secret:
                 kwargs["bucket_url"] = _bucket_url(secret)
             return Destination.from_reference(settings.destination, **kwargs)
-        kwargs = {**({"credentials": secret} if secret else {}), **_staging_layout(settings)}
+        credentials = postgres_credentials(secret) if secret and settings.destination == "postgres" else secret
+        kwargs = {**({"credentials": credentials} if credentials else {}), **_staging_layout(settings)}
         return Destination.from_reference(settings.destination, **kwargs) if kwargs else factory
     except ConfigError:
         raise

@@ -15,7 +15,14 @@ from lisync.linkedin.pages.organizations import (
     lookup_organizations,
     select_organizations,
 )
-from lisync.run.families import ACCOUNT_FAMILIES, ORGANIZATION_FAMILIES, RunScope, families_of
+from lisync.run.families import (
+    ACCOUNT_FAMILIES,
+    ACCOUNT_PIPELINES,
+    ORGANIZATION_FAMILIES,
+    ORGANIZATION_PIPELINES,
+    RunScope,
+    families_of,
+)
 from lisync.run.summary import RunSummary
 
 
@@ -25,27 +32,25 @@ def discover_scope(settings: RunSettings, client: LinkedInClient, summary: RunSu
     Raises:
         SelectionError: When a filtered account or organization is not visible to the token.
     """
-    families = families_of(settings.pipelines)
-    accounts = discover_account_scope(client, settings.account_ids) \
-        if any(f in families for f in ACCOUNT_FAMILIES) else None
-    organizations = discover_organizations(settings, client, summary) \
-        if any(f in families for f in ORGANIZATION_FAMILIES) else None
+    families = families_of(settings.pipelines, settings.custom_reports)
+    needs_accounts = any(f in families for f in ACCOUNT_FAMILIES) or \
+        any(p in ACCOUNT_PIPELINES for p in settings.pipelines)
+    needs_organizations = any(f in families for f in ORGANIZATION_FAMILIES) or \
+        any(p in ORGANIZATION_PIPELINES for p in settings.pipelines)
+    accounts = discover_account_scope(client, settings.account_ids) if needs_accounts else None
+    organizations = discover_organizations(settings, client, summary) if needs_organizations else None
     return RunScope(accounts, organizations)
 
 
 def discover_organizations(settings: RunSettings, client: LinkedInClient, summary: RunSummary) -> list[Organization]:
-    """Discover and select the run's company pages; showcase pages found by discovery are noted and skipped.
+    """Discover and select the run's pages: company pages and showcase pages (read through brand endpoints).
 
     Raises:
-        SelectionError: For an organization the member does not administer, or a showcase page in the filter.
+        SelectionError: For an organization the member does not administer.
     """
     administered = lookup_organizations(client, list_administered_ids(client))
     selected = select_organizations(administered, settings.organization_ids)
-    skipped = [o for o in administered if o.showcase]
-    if skipped and settings.organization_ids is None:
-        names = ", ".join(f"{o.name or o.id} ({o.id})" for o in skipped)
-        summary.add_note(f"Skipped showcase page(s) {names}: only company pages are supported.")
     if not selected:
-        summary.add_note("No company page to read: the member administers none (an approved "
+        summary.add_note("No organization page to read: the member administers none (an approved "
                          "ADMINISTRATOR role is needed).")
     return selected

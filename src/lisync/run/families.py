@@ -10,6 +10,7 @@ tables), ``analytics`` (performance tables) and ``pages`` (organization pages an
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,7 +23,7 @@ from lisync.linkedin.ads.catalog import AccountCatalog
 from lisync.linkedin.http.client import LinkedInClient
 from lisync.linkedin.pages.organizations import Organization
 from lisync.run.summary import RunSummary
-from lisync.sources import ads, analytics, pages
+from lisync.sources import ads, analytics, organic, pages, reports
 from lisync.sources.partial import ScopeGuard
 from lisync.spec.loader import load_spec
 
@@ -36,14 +37,19 @@ __all__ = [
     "family_of",
 ]
 
-TFamily = Literal["ads", "analytics", "pages"]
+TFamily = Literal["ads", "analytics", "pages", "organic", "reports"]
 FAMILY_PIPELINES: dict[TFamily, tuple[str, ...]] = {
     "ads": ads.PIPELINES,
     "analytics": analytics.PIPELINES,
     "pages": pages.PIPELINES,
+    "organic": organic.PIPELINES,
+    "reports": reports.PIPELINES,  # plus the custom reports a run declares (settings.custom_reports)
 }
-ACCOUNT_FAMILIES: tuple[TFamily, ...] = ("ads", "analytics")
+ACCOUNT_FAMILIES: tuple[TFamily, ...] = ("ads", "analytics", "reports")
 ORGANIZATION_FAMILIES: tuple[TFamily, ...] = ("pages",)
+# Pipelines of the mixed ``organic`` family that need the run's ad accounts, or its organizations.
+ACCOUNT_PIPELINES = organic.ACCOUNT_PIPELINES
+ORGANIZATION_PIPELINES = organic.ORGANIZATION_PIPELINES
 
 
 @dataclass(frozen=True)
@@ -65,12 +71,14 @@ def available_pipelines() -> list[str]:
     return [p for p in load_spec() if p in present]
 
 
-def family_of(pipeline: str) -> TFamily:
-    """Return the family serving ``pipeline``.
+def family_of(pipeline: str, custom: Collection[str] = ()) -> TFamily:
+    """Return the family serving ``pipeline`` (``custom``: the run's declared custom reports, served by reports).
 
     Raises:
         ConfigError: For a pipeline no family serves (unknown, or in the contract but not built yet).
     """
+    if pipeline in custom:
+        return "reports"
     for family, pipelines in FAMILY_PIPELINES.items():
         if pipeline in pipelines:
             return family
@@ -80,11 +88,11 @@ def family_of(pipeline: str) -> TFamily:
     raise ConfigError(f"Unknown pipeline {pipeline!r}: choose from {', '.join(load_spec())}.")
 
 
-def families_of(pipelines: list[str]) -> dict[TFamily, list[str]]:
-    """Group ``pipelines`` by family, keeping their order."""
+def families_of(pipelines: list[str], custom: Collection[str] = ()) -> dict[TFamily, list[str]]:
+    """Group ``pipelines`` by family, keeping their order (``custom``: the run's declared custom reports)."""
     by_family: dict[TFamily, list[str]] = {}
     for pipeline in pipelines:
-        by_family.setdefault(family_of(pipeline), []).append(pipeline)
+        by_family.setdefault(family_of(pipeline, custom), []).append(pipeline)
     return by_family
 
 
@@ -99,14 +107,20 @@ def build_sources(settings: RunSettings, today: dt.date, client: LinkedInClient,
     catalog = AccountCatalog(client, add_note=summary.add_note)
     workers = client.retry_policy.max_concurrency
     sources: list[DltSource] = []
-    for family, pipelines in families_of(settings.pipelines).items():
+    for family, pipelines in families_of(settings.pipelines, settings.custom_reports).items():
         if family == "ads" and scope.accounts is not None:
             sources.append(ads.ads_source(pipelines, scope.accounts, catalog, guard, workers,
-                                          settings.shard is not None))
+                                          settings.shard is not None, settings.history))
         elif family == "analytics" and scope.accounts is not None:
             sources.append(analytics.analytics_source(pipelines, analytics.AnalyticsInputs(
                 settings, today, client, scope.accounts, catalog, guard, summary.add_note, summary.details)))
         elif family == "pages" and scope.organizations is not None:
             sources.append(pages.pages_source(pipelines, pages.PagesInputs(
                 settings, today, client, scope.organizations, guard, summary.add_note)))
+        elif family == "reports" and scope.accounts is not None:
+            sources.append(reports.reports_source(pipelines, analytics.AnalyticsInputs(
+                settings, today, client, scope.accounts, catalog, guard, summary.add_note, summary.details)))
+        elif family == "organic":
+            sources.append(organic.organic_source(pipelines, organic.OrganicInputs(
+                settings, today, client, scope.organizations, scope.accounts, guard)))
     return sources

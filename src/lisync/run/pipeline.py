@@ -27,6 +27,7 @@ from lisync.linkedin.http.stats import RequestStats
 from lisync.linkedin.http.version import version_sunset_warning
 from lisync.run.client import make_client
 from lisync.run.comments import apply_comments
+from lisync.run.crash_seam import arm_kill_during
 from lisync.run.destinations import (
     check_destination_config,
     check_destination_reachable,
@@ -34,13 +35,17 @@ from lisync.run.destinations import (
     preferred_file_format,
 )
 from lisync.run.discovery import discover_scope
+from lisync.run.heal import drop_replayed_rows
 from lisync.run.families import build_sources
 from lisync.run.load_guard import duckdb_write_lock, load_with_retry
 from lisync.run.progress import RunProgress
 from lisync.run.shards import restrict_to_shard
+from lisync.run.state import restore_state_from_destination, working_folder
 from lisync.run.summary import RunSummary
 from lisync.run.tables import count_rows, materialize_missing_tables
+from lisync.run.verify_step import verify_run
 from lisync.spec.loader import load_spec
+from lisync.warehouse.fivetran_views import refresh_after_run
 
 __all__ = ["KILL_AT_ENV", "ensure_ok", "make_pipeline", "run"]
 
@@ -53,9 +58,7 @@ KILL_AT_ENV = "LISYNC_TEST_KILL_AT"
 
 def make_pipeline(settings: RunSettings) -> dlt.Pipeline:
     """Return the dlt pipeline that holds this run's state and loads into the chosen destination."""
-    kwargs: dict[str, Any] = {}
-    if settings.pipelines_dir:
-        kwargs["pipelines_dir"] = settings.pipelines_dir
+    kwargs: dict[str, Any] = {"pipelines_dir": working_folder(settings)}  # one working folder per destination
     if log.isEnabledFor(logging.DEBUG):
         kwargs["progress"] = "log"  # without it dlt reports no progress
     pipeline = dlt.pipeline(
@@ -110,7 +113,9 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
     summary = RunSummary(pipelines=list(settings.pipelines), destination=_describe_destination(settings))
     _warn_about_version(settings, summary, today)
     stats = RequestStats()
-    tables = [t.name for p in settings.pipelines for t in load_spec()[p].tables]
+    contract = load_spec()
+    tables = [t.name for p in settings.pipelines for t in (contract[p].tables if p in contract else ())]
+    tables += [p for p in settings.pipelines if p not in contract]  # custom reports: one table each
     progress = RunProgress(stats, enabled=show_progress)
     pipeline: dlt.Pipeline | None = None
     try:
@@ -120,10 +125,12 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             progress.stage("discovering accounts and organizations")
             scope = discover_scope(settings, client, summary)
             sources = build_sources(settings, today, client, scope, summary)
-            if settings.shard and not pipeline.has_pending_data:
-                # A shard may run on any orchestrator worker: take its savepoints from the destination.
-                with duckdb_write_lock(_duckdb_file(settings)):
-                    pipeline.sync_destination()
+            # The destination is the truth about savepoints (any worker, any local folder): lisync.run.state.
+            with duckdb_write_lock(_duckdb_file(settings)):
+                note = restore_state_from_destination(pipeline, summary.destination)
+            if note:
+                log.warning(note)
+                summary.add_note(note)
             progress.stage("extracting")
             pipeline.extract(sources, loader_file_format=preferred_file_format(settings.destination))
             _kill_point("extract")
@@ -132,12 +139,21 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             _kill_point("normalize")
             progress.stage("loading")
             with duckdb_write_lock(_duckdb_file(settings)):
+                arm_kill_during("load")
                 load_with_retry(pipeline)
+                drop_replayed_rows(pipeline, tables)  # rows a resumed package loaded twice (SIGKILL mid-load)
                 _kill_point("load")
                 progress.stage("post-load")
                 materialize_missing_tables(pipeline, tables, settings)
                 apply_comments(pipeline)
+                if settings.fivetran_views:
+                    refresh_after_run(pipeline, settings.fivetran_views)
                 summary.tables = count_rows(pipeline, tables)
+            if settings.verify:
+                progress.stage("verifying")
+                if verify_run(pipeline, settings, today, client, scope, summary, _duckdb_file(settings)) is not None:
+                    with duckdb_write_lock(_duckdb_file(settings)):
+                        summary.tables = count_rows(pipeline, tables)
     except (PipelineStepFailed, LinkedInError, LisyncError) as exc:
         root = _root_error(exc)
         summary.status = "failed"

@@ -30,7 +30,13 @@ from lisync.linkedin.http.bearer import TokenProvider
 from lisync.linkedin.http.errors import AccessDeniedError, NotFoundError
 from lisync.linkedin.pages.organizations import list_administered_ids, lookup_organizations, select_organizations
 from lisync.run.client import make_client
-from lisync.run.families import ACCOUNT_FAMILIES, ORGANIZATION_FAMILIES, family_of
+from lisync.run.families import (
+    ACCOUNT_FAMILIES,
+    ACCOUNT_PIPELINES,
+    ORGANIZATION_FAMILIES,
+    ORGANIZATION_PIPELINES,
+    family_of,
+)
 from lisync.spec.loader import load_spec
 
 PLAN_VERSION = 1
@@ -223,9 +229,9 @@ def shard_pipelines(pipelines: list[str], shard: Shard) -> list[str]:
     keep = []
     for pipeline in pipelines:
         family = family_of(pipeline)
-        if family in ACCOUNT_FAMILIES and not shard.accounts:
+        if (family in ACCOUNT_FAMILIES or pipeline in ACCOUNT_PIPELINES) and not shard.accounts:
             continue
-        if family in ORGANIZATION_FAMILIES and not shard.organizations:
+        if (family in ORGANIZATION_FAMILIES or pipeline in ORGANIZATION_PIPELINES) and not shard.organizations:
             continue
         keep.append(pipeline)
     return keep

@@ -30,6 +30,7 @@ class RunSummary:
         notes: Things the user should know (skipped entities, forbidden media, warnings), each once.
         destination: Where the data went (no credentials).
         details: Per-family diagnostics (e.g. the analytics planner's requests, rows and density).
+        verify: The reconciliation with LinkedIn's totals (:mod:`lisync.run.verify`), ``None`` when not run.
     """
 
     pipelines: list[str]
@@ -41,6 +42,7 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)
     destination: str = ""
     details: dict[str, Any] = field(default_factory=dict)
+    verify: dict[str, Any] | None = None
 
     def add_note(self, note: str) -> None:
         """Record ``note`` once."""
@@ -59,6 +61,8 @@ class RunSummary:
             "notes": self.notes,
             "details": self.details,
         }
+        if self.verify is not None:
+            out["verify"] = self.verify
         if self.error:
             out["error"] = self.error
         return out
@@ -96,6 +100,8 @@ class RunSummary:
             f"[bold]{self.status}[/bold]: {sum(self.tables.values()):,} rows in {len(self.tables)} tables, "
             f"{self.requests.get('total', 0):,} API requests ({retries:,} retries), {self.seconds:.1f} s"
             + (f" → {self.destination}" if self.destination else ""))
+        if self.verify is not None:
+            console.print(self.verify.get("line") or f"verify {self.verify.get('status')}")
         for note in self.notes:
             console.print(f"note: {note}")
         if self.error:

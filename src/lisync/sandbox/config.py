@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from lisync.sandbox.ads.listing_gaps import unlisted_campaigns
 from lisync.sandbox.clock import Clock
 from lisync.sandbox.faults import FaultConfig
 from lisync.sandbox.oauth.grants import TokenGrant
@@ -41,6 +42,9 @@ class SandboxConfig:
             (``None``: LinkedIn's 60 days); tests shorten it to expire tokens mid-run.
         oauth_clients: Extra registered OAuth apps, as ``routes/oauth/flow.py`` documents
             (``{"client_id", "client_secret", "redirect_uris", "allow_loopback", "scopes", ...}``).
+        unlisted_campaign_accounts: Listings and analytics disagree: the campaigns search finder leaves out
+            every campaign of this many accounts while adAnalytics reports their delivery
+            (:mod:`lisync.sandbox.ads.listing_gaps`).
 
     """
 
@@ -56,6 +60,7 @@ class SandboxConfig:
     faults: FaultConfig = field(default_factory=FaultConfig)
     oauth_access_token_ttl_seconds: int | None = None
     oauth_clients: list[dict[str, Any]] = field(default_factory=list)
+    unlisted_campaign_accounts: int = 0
 
     @property
     def host(self) -> str:
@@ -92,7 +97,7 @@ class SandboxConfig:
 
     def build_world(self) -> World:
         """Build the :class:`World` this configuration describes."""
-        return World(
+        world = World(
             self.seed,
             self.resolved_scale(),
             Clock(self.today),
@@ -100,3 +105,5 @@ class SandboxConfig:
             strict_tokens=self.strict_tokens,
             oauth=new_oauth_state(self.seed, self.oauth_clients, self.oauth_access_token_ttl_seconds),
         )
+        world.unlisted_campaign_ids = unlisted_campaigns(world.all_campaigns, self.unlisted_campaign_accounts)
+        return world

@@ -66,6 +66,7 @@ import datetime as dt
 from functools import cached_property
 
 from lisync.sandbox import synth
+from lisync.sandbox.ads.drift import TKind, drift_entity
 from lisync.sandbox.ads.entities import generate_ads_entities
 from lisync.sandbox.ads.fields import stamps
 from lisync.sandbox.ads.settings import (
@@ -125,6 +126,8 @@ class World:
         self.all_conversions: list[TEntity] = generated.conversions
         self.visible_account_ids: list[int] = generated.visible_account_ids
         self.hidden_account_ids: list[int] = generated.hidden_account_ids
+        # Campaigns the campaigns finder leaves out (SandboxConfig.unlisted_campaign_accounts; ads/listing_gaps.py).
+        self.unlisted_campaign_ids: frozenset[int] = frozenset()
         self._live_cache: tuple[dt.date, dict[str, list[TEntity]]] | None = None
         self._index()
 
@@ -194,7 +197,7 @@ class World:
     def _live(self) -> dict[str, list[TEntity]]:
         if self._live_cache is None or self._live_cache[0] != self.clock.today:
             cutoff = self.end_of_today_ms()
-            kinds = {
+            kinds: dict[TKind, list[TEntity]] = {
                 "accounts": self.all_accounts,
                 "campaign_groups": self.all_campaign_groups,
                 "campaigns": self.all_campaigns,
@@ -204,7 +207,7 @@ class World:
             self._live_cache = (
                 self.clock.today,
                 {
-                    name: [e for e in entities if self.created_ms(e) < cutoff]
+                    name: [self._drifted(name, e) for e in entities if self.created_ms(e) < cutoff]
                     for name, entities in kinds.items()
                 },
             )
@@ -235,22 +238,28 @@ class World:
         """Conversion rules created by today, sorted by id."""
         return self._live()["conversions"]
 
-    def _exists(self, entity: TEntity | None) -> TEntity | None:
-        return entity if entity is not None and self.created_ms(entity) < self.end_of_today_ms() else None
+    def _exists(self, entity: TEntity | None, kind: TKind) -> TEntity | None:
+        if entity is None or self.created_ms(entity) >= self.end_of_today_ms():
+            return None
+        return self._drifted(kind, entity)
+
+    def _drifted(self, kind: TKind, entity: TEntity) -> TEntity:
+        """The entity as it stands on the clock's today (see :mod:`lisync.sandbox.ads.drift`)."""
+        return drift_entity(self.seed, kind, entity, self.anchor_day, self.clock.today)
 
     # ---------------------------------------------------------------------------------------- lookups
 
     def account(self, account_id: int) -> TEntity | None:
         """Return the account with this id, or ``None``."""
-        return self._exists(self._accounts_by_id.get(account_id))
+        return self._exists(self._accounts_by_id.get(account_id), "accounts")
 
     def campaign_group(self, group_id: int) -> TEntity | None:
         """Return the campaign group with this id, or ``None``."""
-        return self._exists(self._groups_by_id.get(group_id))
+        return self._exists(self._groups_by_id.get(group_id), "campaign_groups")
 
     def campaign(self, campaign_id: int) -> TEntity | None:
         """Return the campaign with this id, or ``None``."""
-        return self._exists(self._campaigns_by_id.get(campaign_id))
+        return self._exists(self._campaigns_by_id.get(campaign_id), "campaigns")
 
     def creative(self, creative_id: int | str) -> TEntity | None:
         """Return the creative with this numeric id or ``urn:li:sponsoredCreative:N`` URN, or ``None``."""
@@ -259,11 +268,11 @@ class World:
             if not tail.isdigit():
                 return None
             creative_id = int(tail)
-        return self._exists(self._creatives_by_id.get(creative_id))
+        return self._exists(self._creatives_by_id.get(creative_id), "creatives")
 
     def conversion(self, conversion_id: int) -> TEntity | None:
         """Return the conversion rule with this id, or ``None``."""
-        return self._exists(self._conversions_by_id.get(conversion_id))
+        return self._exists(self._conversions_by_id.get(conversion_id), "conversions")
 
     @staticmethod
     def account_id_of(entity: TEntity) -> int:

@@ -30,6 +30,7 @@ from lisync.linkedin.ads.shape import (
     shape_conversion_campaigns,
     shape_creative,
 )
+from lisync.sources.history import apply_history
 from lisync.sources.partial import ScopeGuard
 from lisync.spec.hints import dlt_columns, slice_disposition, with_spec
 from lisync.spec.loader import load_spec
@@ -53,7 +54,7 @@ TAccountGuard = Callable[[str, Callable[[str], TEntities]], TEntities | None]
 
 @dlt.source(schema=new_schema(), max_table_nesting=0)
 def ads_source(pipelines: list[str], accounts: AccountScope, catalog: AccountCatalog, guard: ScopeGuard,
-               workers: int, sharded: bool) -> list[DltResource]:
+               workers: int, sharded: bool, history: tuple[str, ...] = ()) -> list[DltResource]:
     """The ads entity tables of ``pipelines``.
 
     Args:
@@ -63,6 +64,7 @@ def ads_source(pipelines: list[str], accounts: AccountScope, catalog: AccountCat
         guard: Skips accounts LinkedIn refuses (403/404), or fails the run when strict.
         workers: How many listings the catalog reads at once.
         sharded: Replace the shard's slice of each table instead of the whole table.
+        history: Entity tables that keep every version (dlt scd2, see :mod:`lisync.sources.history`).
     """
     wanted = {t.name for p in pipelines for t in load_spec()[p].tables}
     catalog.want(*[LISTING_KINDS[p] for p in pipelines if p in LISTING_KINDS])
@@ -72,7 +74,7 @@ def ads_source(pipelines: list[str], accounts: AccountScope, catalog: AccountCat
         return guard.guarded("account", account_id, fetch)
 
     resources = ads_resources(catalog, accounts.visible, accounts.selected, guard=listing, sharded=sharded)
-    return [r for r in resources if r.name in wanted]
+    return apply_history([r for r in resources if r.name in wanted], history)
 
 
 def ads_resources(catalog: AccountCatalog, visible_accounts: list[dict[str, Any]],

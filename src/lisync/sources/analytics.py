@@ -24,23 +24,29 @@ from dataclasses import dataclass
 from typing import Any
 
 import dlt
+import pyarrow as pa
 from dlt.extract.resource import DltResource
 
 from lisync.config.settings import RunSettings
 from lisync.linkedin.ads.accounts import AccountScope
 from lisync.linkedin.ads.catalog import AccountCatalog
+from lisync.linkedin.analytics.columns import ColumnarRows
 from lisync.linkedin.analytics.fetch import FetchStats, ReportSpec, run_report
-from lisync.linkedin.analytics.fields import metric_chunks
+from lisync.linkedin.analytics.fields import REACH_METRICS, metric_chunks
 from lisync.linkedin.analytics.planner import DEFAULT_BUDGET, AccountLoad, estimate_account_load
+from lisync.linkedin.analytics.report_fields import extended_metrics
 from lisync.linkedin.analytics.shape import (
     CreativeInfo,
     build_creative_index,
     shape_ad_performance,
     shape_conversion_performance,
 )
+from lisync.linkedin.analytics.shape_arrow import ad_performance_table, conversion_performance_table
+from lisync.linkedin.analytics.shape_reports import extended_column_hints, extended_values, with_extended_chunks
 from lisync.linkedin.analytics.sizing import default_update_window, rows_per_campaign_day
 from lisync.linkedin.http.client import LinkedInClient
 from lisync.linkedin.http.restli import urn_id
+from lisync.sources.arrow import dlt_column_hints, with_dlt_columns
 from lisync.sources.incremental import get_savepoint, plan_read_window, set_savepoint
 from lisync.sources.partial import ScopeGuard
 from lisync.spec.hints import with_spec
@@ -52,8 +58,9 @@ DEFAULT_HISTORY_DAYS = 365
 
 REPORTS: dict[str, ReportSpec] = {
     "ad_performance": ReportSpec("ad_performance", ("CREATIVE",), tuple(metric_chunks("ad_performance"))),
+    # LinkedIn serves reach for entity pivots only, never with CONVERSION: not asked, the column stays empty.
     "conversion_performance": ReportSpec("conversion_performance", ("CREATIVE", "CONVERSION"),
-                                         tuple(metric_chunks("conversion_performance"))),
+                                         tuple(metric_chunks("conversion_performance", REACH_METRICS))),
 }
 
 
@@ -95,13 +102,17 @@ def performance_resource(table: str, inputs: AnalyticsInputs) -> DltResource:
     """Return the dlt resource for one performance table."""
     report = REPORTS[table]
     settings, today, client = inputs.settings, inputs.today, inputs.client
+    extended = extended_metrics(settings.api_version, table) if settings.extended_metrics else ()
+    if extended:
+        report = with_extended_chunks(report, extended)
     catalog, guard = inputs.catalog, inputs.guard
     start_date = settings.start_date or (today - dt.timedelta(days=DEFAULT_HISTORY_DAYS))
     budget = float(settings.analytics_row_budget or DEFAULT_BUDGET)
     workers = client.retry_policy.max_concurrency
+    arrow = settings.extract_format == "arrow"
 
     @dlt.resource(name=table)
-    def performance() -> Iterator[list[dict[str, Any]]]:
+    def performance() -> Iterator[list[dict[str, Any]] | pa.Table]:
         catalog.prefetch(inputs.accounts.selected_ids, workers)
         state = dlt.current.resource_state()
         loads: list[AccountLoad] = []
@@ -130,12 +141,19 @@ def performance_resource(table: str, inputs: AnalyticsInputs) -> DltResource:
             if load is not None:
                 loads.append(load)
         stats = FetchStats()
-        for merged in run_report(client, report, loads, stats, budget, workers=workers):
+        for merged in run_report(client, report, loads, stats, budget, workers=workers, arrow=arrow):
+            if isinstance(merged, ColumnarRows):  # Arrow: one table per planned request, no per-row work
+                if table == "ad_performance":
+                    yield with_dlt_columns(ad_performance_table(merged.table(), index, extended))
+                else:  # as the dict path: the newer metrics land on ad_performance only
+                    yield with_dlt_columns(conversion_performance_table(merged.table(), index))
+                continue
             batch: list[dict[str, Any]] = []
             for (pivots, day), metrics in merged.items():
                 info = index.get(urn_id(pivots[0]) or "")
                 if table == "ad_performance":
-                    batch.append(shape_ad_performance(pivots[0], day, metrics, info))
+                    batch.append(shape_ad_performance(pivots[0], day, metrics, info)
+                                 | extended_values(metrics, extended))
                 else:
                     batch.append(shape_conversion_performance(pivots[0], pivots[1], day, metrics, info))
                 if len(batch) >= ROW_BATCH:
@@ -154,4 +172,9 @@ def performance_resource(table: str, inputs: AnalyticsInputs) -> DltResource:
             inputs.add_note(f"{table}: {stats.dropped_elements} adAnalytics elements without pivotValues or "
                                  "dateRange were dropped.")
 
-    return with_spec(performance(), "merge")
+    resource = with_spec(performance(), "merge")
+    if extended:
+        resource.apply_hints(columns=extended_column_hints(extended))
+    if arrow:
+        resource.apply_hints(columns=dlt_column_hints())
+    return resource

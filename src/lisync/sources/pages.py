@@ -170,9 +170,14 @@ def _child_table_hints(resource: DltResource, table: str, full: bool,
     return resource
 
 
-def posts_resources(inputs: PagesInputs) -> list[DltResource]:
-    """The ``organization_posts`` resource and its five child-table resources, sharing one listing."""
-    plan = posts_plan(inputs.settings, inputs.today)
+def posts_resources(inputs: PagesInputs, plan: PostsPlan | None = None,
+                    state: MutableMapping[str, Any] | None = None) -> list[DltResource]:
+    """The ``organization_posts`` resource and its five child-table resources, sharing one listing.
+
+    ``plan`` and ``state`` override the run's plan and the dlt resource state holding the savepoints (verify's
+    repair re-reads from the read start date with a throwaway state, so savepoints do not move).
+    """
+    plan = plan or posts_plan(inputs.settings, inputs.today)
     history = inputs.settings.keep_metrics_history
     metric_date = inputs.today if history else None
     client, organizations = inputs.client, inputs.organizations
@@ -181,7 +186,7 @@ def posts_resources(inputs: PagesInputs) -> list[DltResource]:
     @dlt.resource(name="organization_post_pages", selected=False)
     def post_pages() -> Iterator[PostBatch]:
         yield from read_post_batches(
-            client, resolver, organizations, plan, dlt.current.resource_state(),
+            client, resolver, organizations, plan, dlt.current.resource_state() if state is None else state,
             on_refused=lambda org_id, error: inputs.guard.record_skip("organization", org_id, error))
 
     @dlt.transformer(name=POSTS_TABLE)

@@ -136,6 +136,8 @@ def load_contract(folder: Traversable | None = None, extensions: bool = True) ->
     """
     documents = list(contract_documents(folder, extensions))
     main_tables = {p["pipeline"]: p["tables"][0]["table"] for _, raw in documents for p in raw["pipelines"]}
+    notes = description_notes(documents)
+    corrections = description_corrections(documents)
     pipelines: dict[str, PipelineSpec] = {}
     seen_tables: dict[str, str] = {}
     for source, raw in documents:
@@ -150,15 +152,48 @@ def load_contract(folder: Traversable | None = None, extensions: bool = True) ->
                 for c in t["columns"]:
                     ref = c.get("references")
                     target = (main_tables[ref["pipeline"]], ref["column"]) if ref else None
-                    cols.append(ColumnSpec(c["name"], c["type"], c.get("description") or "", target))
+                    description = corrected(corrections, t["table"], c["name"], c.get("description") or "")
+                    if (t["table"], c["name"]) in notes:
+                        description = f"{description.rstrip('. ')}. {notes[t['table'], c['name']]}"
+                    cols.append(ColumnSpec(c["name"], c["type"], description, target))
                 tables.append(TableSpec(
                     name=t["table"], pipeline=p["pipeline"], pipeline_id=pid, replication=p["replication"],
-                    parent=t.get("parent"), description=t.get("description") or "",
+                    parent=t.get("parent"),
+                    description=corrected(corrections, t["table"], None, t.get("description") or ""),
                     primary_key=tuple(t.get("suggested_primary_key") or ()), columns=tuple(cols),
                 ))
             params = tuple((x["name"], x.get("description") or "") for x in p.get("parameters", []))
             pipelines[pid] = PipelineSpec(pid, p["pipeline"], p["replication"], params, tuple(tables))
     return pipelines
+
+
+def description_notes(documents: list[tuple[str, dict[str, Any]]]) -> dict[tuple[str, str], str]:
+    """Notes an extension appends to existing column descriptions, by ``(table, column)``.
+
+    An extension document may hold ``description_notes: [{"table", "columns", "note", "why"}]``: a correction
+    to columns of another document (the seed stays byte-identical; the note records what changed and why).
+    """
+    return {(note["table"], column): note["note"] for _, raw in documents
+            for note in raw.get("description_notes", []) for column in note["columns"]}
+
+
+def description_corrections(documents: list[tuple[str, dict[str, Any]]]
+                            ) -> dict[tuple[str, str | None], tuple[str, str]]:
+    """Replacements an extension makes to wrong descriptions of another document, by ``(table, column)``.
+
+    An extension document may hold ``description_corrections: [{"table", "column", "was", "description",
+    "why"}]`` (``column`` null: the table's description): the loader uses ``description`` instead of ``was``
+    while the other document still says ``was`` (the seed stays byte-identical; the entry records the fix).
+    """
+    return {(fix["table"], fix.get("column")): (fix["was"], fix["description"]) for _, raw in documents
+            for fix in raw.get("description_corrections", [])}
+
+
+def corrected(corrections: dict[tuple[str, str | None], tuple[str, str]], table: str, column: str | None,
+              description: str) -> str:
+    """Return ``description``, or its recorded correction while it still reads as the correction expects."""
+    was, fixed = corrections.get((table, column), (None, description))
+    return fixed if description == was else description
 
 
 @cache

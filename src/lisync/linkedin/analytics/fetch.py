@@ -10,24 +10,30 @@ cap may be truncated, so the request is split and asked again rather than kept.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import threading
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, overload
 
+import pyarrow as pa
+
+from lisync.linkedin.analytics.columns import ColumnarRows, text_metric_fields
 from lisync.linkedin.analytics.fields import KEY_FIELDS, REACH_MAX_RANGE_DAYS, REACH_METRICS
 from lisync.linkedin.analytics.planner import (
     DEFAULT_BUDGET,
     MAX_ELEMENTS,
     AccountLoad,
     PlannedRequest,
+    month_windows,
     pack_requests,
     reach_windows,
 )
 from lisync.linkedin.convert import restli_date_to_date
+from lisync.linkedin.http.arrow import parse_elements
 from lisync.linkedin.http.client import LinkedInClient
 from lisync.linkedin.http.errors import BadResponseError
 from lisync.linkedin.http.restli import RawValue, date_range, restli_list, urn
@@ -45,11 +51,18 @@ class ReportSpec:
         table: The spec table.
         pivots: Pivots in order (``("CREATIVE",)`` uses the ``analytics`` finder, more use ``statistics``).
         chunks: Metric field chunks (each ≤ 18 fields).
+        granularity: ``DAILY``, ``MONTHLY`` or ``ALL`` (MONTHLY requests must start on a month's first day).
+        facet: The facet the planned ids go into: ``accounts`` or ``campaigns``.
+        max_facet_ids: At most this many ids per request (``1`` when the pivots cannot tell the ids apart,
+            e.g. a demographic pivot); ``None`` packs as many as fit.
     """
 
     table: str
     pivots: tuple[str, ...]
     chunks: tuple[tuple[str, ...], ...]
+    granularity: str = "DAILY"
+    facet: str = "accounts"
+    max_facet_ids: int | None = None
 
 
 @dataclass
@@ -70,6 +83,9 @@ class FetchStats:
 PRIOR_DENSITY = 0.1
 
 
+FACET_URN_KINDS = {"accounts": "sponsoredAccount", "campaigns": "sponsoredCampaign"}
+
+
 class CapReached(Exception):
     """A response came back with 15,000 elements: it may be truncated."""
 
@@ -79,12 +95,13 @@ def _params(report: ReportSpec, accounts: Sequence[str], start: dt.date, end: dt
     finder = "analytics" if len(report.pivots) == 1 else "statistics"
     pivot: tuple[str, Any] = ("pivot", report.pivots[0]) if finder == "analytics" else (
         "pivots", restli_list(report.pivots))
+    kind = FACET_URN_KINDS[report.facet]
     return [
         ("q", finder),
         pivot,
-        ("timeGranularity", "DAILY"),
+        ("timeGranularity", report.granularity),
         ("dateRange", date_range(start, end)),
-        ("accounts", restli_list([urn("sponsoredAccount", a) for a in accounts])),
+        (report.facet, restli_list([urn(kind, a) for a in accounts])),
         ("fields", RawValue(",".join((*chunk, *KEY_FIELDS)))),
     ]
 
@@ -106,8 +123,12 @@ class MergedRows:
     run's peak memory flat however large the world is.
     """
 
-    def __init__(self, fields: Sequence[str]) -> None:
+    def __init__(self, fields: Sequence[str], facet_ids: Sequence[str] = (), start: dt.date | None = None,
+                 end: dt.date | None = None) -> None:
         self.fields = tuple(fields)
+        # The planned request's facet ids and date range (reports that cannot tell ids apart ask for one).
+        self.facet_ids = tuple(facet_ids)
+        self.start, self.end = start, end
         self._index = {name: i for i, name in enumerate(self.fields)}
         self._rows: dict[TKey, list[Any]] = {}
 
@@ -146,17 +167,21 @@ def _chunk_calls(report: ReportSpec, request: PlannedRequest) -> list[tuple[tupl
     for chunk in report.chunks:
         windows = [(request.start, request.end)]
         if REACH_METRICS.intersection(chunk) and request.days > REACH_MAX_RANGE_DAYS:
-            windows = reach_windows(request.start, request.end, REACH_MAX_RANGE_DAYS)
+            if report.granularity == "MONTHLY":  # whole months, so buckets match the other chunks' keys
+                windows = month_windows(request.start, request.end, REACH_MAX_RANGE_DAYS)
+            else:
+                windows = reach_windows(request.start, request.end, REACH_MAX_RANGE_DAYS)
         calls.extend((chunk, start, end) for start, end in windows)
     return calls
 
 
 def fetch_request(client: LinkedInClient, report: ReportSpec, request: PlannedRequest,
-                  stats: FetchStats, workers: int = 1) -> MergedRows:
+                  stats: FetchStats, workers: int = 1, arrow: bool = False) -> MergedRows | ColumnarRows:
     """Run every chunk of one planned request and merge the answers by key.
 
     The first call goes alone: it carries the densest chunk, so it is the one that meets the 15,000 cap,
-    and a cap costs that single call. The other calls then run up to ``workers`` at a time.
+    and a cap costs that single call. The other calls then run up to ``workers`` at a time. With ``arrow``
+    each answer is parsed straight into Arrow columns and merged there (:class:`ColumnarRows`).
 
     Returns:
         The merged rows, every chunk's fields present; a row LinkedIn omitted from a chunk keeps zeros for
@@ -165,19 +190,30 @@ def fetch_request(client: LinkedInClient, report: ReportSpec, request: PlannedRe
     Raises:
         CapReached: A chunk's answer reached the 15,000-element cap; split and retry.
     """
-    merged = MergedRows([name for chunk in report.chunks for name in chunk])
+    merged = MergedRows([name for chunk in report.chunks for name in chunk], request.account_ids,
+                        request.start, request.end)
+    columnar = ColumnarRows(merged.fields, len(report.pivots), text_metric_fields(report.table)) if arrow else None
+    parse = functools.partial(parse_elements, text_fields=columnar.text_fields) if columnar is not None else None
     lock = threading.Lock()
 
-    def call(item: tuple[tuple[str, ...], dt.date, dt.date]) -> None:
+    def call(order: int, item: tuple[tuple[str, ...], dt.date, dt.date]) -> None:
         chunk, start, end = item
-        body = client.get("adAnalytics", _params(report, request.account_ids, start, end, chunk))
+        params = _params(report, request.account_ids, start, end, chunk)
+        body = client.get("adAnalytics", params, parse=parse) if parse else client.get("adAnalytics", params)
         with lock:
             stats.requests += 1
-        elements = body.get("elements") if isinstance(body, dict) else None
-        if not isinstance(elements, list):
+        elements = body if isinstance(body, pa.StructArray) else (
+            body.get("elements") if isinstance(body, dict) else None)
+        if not isinstance(elements, list | pa.StructArray):
             raise BadResponseError("LinkedIn answered adAnalytics without an 'elements' list.")
         if len(elements) >= MAX_ELEMENTS:
             raise CapReached()
+        if columnar is not None:  # the answer becomes typed columns now and is dropped
+            dropped = columnar.add(order, chunk, elements)
+            with lock:
+                stats.dropped_elements += dropped
+            return
+        assert isinstance(elements, list)
         positions = [(name, merged.position(name)) for name in chunk]
         with lock:
             for element in elements:
@@ -190,15 +226,15 @@ def fetch_request(client: LinkedInClient, report: ReportSpec, request: PlannedRe
                     values[position] = element.get(name)
 
     calls = _chunk_calls(report, request)
-    call(calls[0])
+    call(0, calls[0])
     if workers <= 1 or len(calls) <= 2:
-        for item in calls[1:]:
-            call(item)
-        return merged
+        for order, item in enumerate(calls[1:], start=1):
+            call(order, item)
+        return columnar if columnar is not None else merged
     with ThreadPoolExecutor(max_workers=min(workers, len(calls) - 1), thread_name_prefix="lisync-ads") as pool:
-        for future in [pool.submit(call, item) for item in calls[1:]]:
+        for future in [pool.submit(call, order, item) for order, item in enumerate(calls[1:], start=1)]:
             future.result()
-    return merged
+    return columnar if columnar is not None else merged
 
 
 def cut_load(load: AccountLoad, start: dt.date, end: dt.date) -> AccountLoad | None:
@@ -226,9 +262,28 @@ def _queued_loads(queue: deque[PlannedRequest], loads: dict[str, AccountLoad]) -
     return out
 
 
+@overload
+def run_report(client: LinkedInClient, report: ReportSpec, loads: Sequence[AccountLoad], stats: FetchStats,
+               budget: float = ..., prior_density: float = ..., workers: int = ...,
+               arrow: Literal[False] = ...) -> Iterator[MergedRows]: ...
+
+
+@overload
+def run_report(client: LinkedInClient, report: ReportSpec, loads: Sequence[AccountLoad], stats: FetchStats,
+               budget: float = ..., prior_density: float = ..., workers: int = ...,
+               *, arrow: Literal[True]) -> Iterator[ColumnarRows]: ...
+
+
+@overload
+def run_report(client: LinkedInClient, report: ReportSpec, loads: Sequence[AccountLoad], stats: FetchStats,
+               budget: float = ..., prior_density: float = ..., workers: int = ...,
+               *, arrow: bool) -> Iterator[MergedRows | ColumnarRows]: ...
+
+
 def run_report(client: LinkedInClient, report: ReportSpec, loads: Sequence[AccountLoad],
                stats: FetchStats, budget: float = DEFAULT_BUDGET,
-               prior_density: float = PRIOR_DENSITY, workers: int = 1) -> Iterator[MergedRows]:
+               prior_density: float = PRIOR_DENSITY, workers: int = 1,
+               arrow: bool = False) -> Iterator[MergedRows | ColumnarRows]:
     """Plan and run a report over ``loads``, yielding merged rows one planned request at a time.
 
     Estimates are upper bounds (every creative serving every day it could); real data is sparser. The
@@ -245,6 +300,7 @@ def run_report(client: LinkedInClient, report: ReportSpec, loads: Sequence[Accou
         budget: Row budget per request (actual rows, after density).
         prior_density: Density assumed before any answer has been seen.
         workers: Calls of one planned request that may run at once.
+        arrow: Parse and merge answers as Arrow columns (:class:`ColumnarRows`) instead of Python values.
 
     Yields:
         Merged rows of one planned request at a time.
@@ -252,13 +308,13 @@ def run_report(client: LinkedInClient, report: ReportSpec, loads: Sequence[Accou
     by_account = {load.account_id: load for load in loads}
     stats.planned_rows = sum(load.total for load in loads)
     density = prior_density
-    queue: deque[PlannedRequest] = deque(pack_requests(loads, budget / density))
+    queue: deque[PlannedRequest] = deque(pack_requests(loads, budget / density, report.max_facet_ids))
     observed_rows = 0
     observed_estimate = 0
     while queue:
         request = queue.popleft()
         try:
-            rows = fetch_request(client, report, request, stats, workers)
+            rows = fetch_request(client, report, request, stats, workers, arrow)
         except CapReached:
             halves = request.split()
             if halves is None:
@@ -271,7 +327,7 @@ def run_report(client: LinkedInClient, report: ReportSpec, loads: Sequence[Accou
             floor = min(1.0, MAX_ELEMENTS / max(request.estimated_rows, 1))
             if floor > density:
                 density = floor
-                queue = deque(pack_requests(_queued_loads(queue, by_account), budget / density))
+                queue = deque(pack_requests(_queued_loads(queue, by_account), budget / density, report.max_facet_ids))
             continue
         stats.returned_rows += len(rows)
         observed_rows += len(rows)
@@ -282,4 +338,5 @@ def run_report(client: LinkedInClient, report: ReportSpec, loads: Sequence[Accou
         if queue and abs(measured - density) > 0.1 * density:
             density = measured
             # 10% headroom: the density of what is left may differ from what was seen.
-            queue = deque(pack_requests(_queued_loads(queue, by_account), budget / min(1.0, density * 1.1)))
+            queue = deque(pack_requests(_queued_loads(queue, by_account), budget / min(1.0, density * 1.1),
+                                        report.max_facet_ids))

@@ -54,6 +54,8 @@ DIMENSION_COLUMNS: Final = frozenset({
     "metric_date", "account_id", "creative_reference", "creative_id", "creative_name", "campaign_reference",
     "campaign_id", "campaign_name", "campaign_group_reference", "campaign_group_id", "campaign_group_name",
     "conversion_reference", "conversion_id",
+    # the reports family's tables (issue #14)
+    "account_reference", "account_name", "granularity", "demographic_pivot", "demographic_value",
 })
 
 _BY_COLUMN: Final = {name.lower(): name for name in LINKEDIN_METRICS}
@@ -68,13 +70,14 @@ def metric_columns(table: str) -> dict[str, str]:
     return {c.name: _BY_COLUMN[c.name] for c in table_spec(table).columns if c.name not in DIMENSION_COLUMNS}
 
 
-def metric_chunks(table: str) -> list[tuple[str, ...]]:
+def metric_chunks(table: str, exclude: frozenset[str] = frozenset()) -> list[tuple[str, ...]]:
     """Split a table's metrics into request chunks of at most :data:`METRICS_PER_CHUNK` fields.
 
     Leading delivery metrics come first; the reach metrics (valid only for short date ranges) share the
-    last chunk, so only that chunk needs the shorter date windows.
+    last chunk, so only that chunk needs the shorter date windows. Metrics in ``exclude`` (ones LinkedIn
+    does not serve for the table's pivots) are not asked for; their columns stay empty.
     """
-    fields = list(metric_columns(table).values())
+    fields = [f for f in metric_columns(table).values() if f not in exclude]
     leading = [f for f in LEADING_METRICS if f in fields]
     reach = [f for f in fields if f in REACH_METRICS]
     rest = [f for f in fields if f not in leading and f not in reach]

@@ -166,7 +166,8 @@ def split_by_days(load: AccountLoad, budget: float) -> list[PlannedRequest]:
     return out
 
 
-def pack_requests(loads: Sequence[AccountLoad], budget: float = DEFAULT_BUDGET) -> list[PlannedRequest]:
+def pack_requests(loads: Sequence[AccountLoad], budget: float = DEFAULT_BUDGET,
+                  max_members: int | None = None) -> list[PlannedRequest]:
     """Pack account loads into requests of at most ``budget`` estimated rows.
 
     Accounts are packed largest first into the first request with room (first-fit decreasing), each
@@ -176,6 +177,7 @@ def pack_requests(loads: Sequence[AccountLoad], budget: float = DEFAULT_BUDGET) 
     Args:
         loads: Per-account estimates (any windows).
         budget: Row budget per request (already adjusted for observed density by the caller).
+        max_members: At most this many accounts (facet ids) per request; ``None``: no limit.
 
     Returns:
         Requests in a deterministic order.
@@ -187,7 +189,7 @@ def pack_requests(loads: Sequence[AccountLoad], budget: float = DEFAULT_BUDGET) 
             requests.extend(split_by_days(load, budget))
             continue
         for i, (members, rows) in enumerate(bins):
-            if rows + load.total <= budget:
+            if rows + load.total <= budget and (max_members is None or len(members) < max_members):
                 members.append(load)
                 bins[i] = (members, rows + load.total)
                 break
@@ -206,6 +208,30 @@ def reach_windows(start: dt.date, end: dt.date, max_days: int) -> list[tuple[dt.
     cursor = start
     while cursor <= end:
         stop = min(end, cursor + dt.timedelta(days=max_days - 1))
+        out.append((cursor, stop))
+        cursor = stop + dt.timedelta(days=1)
+    return out
+
+
+def _month_end(day: dt.date) -> dt.date:
+    return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def month_windows(start: dt.date, end: dt.date, max_days: int) -> list[tuple[dt.date, dt.date]]:
+    """Cut ``start…end`` at month ends into ranges of whole months of at most ``max_days`` days.
+
+    Any three consecutive months span at most 92 days, so LinkedIn's 92-day reach limit always holds whole
+    months, and MONTHLY buckets of every range match the buckets of one longer request.
+    """
+    out: list[tuple[dt.date, dt.date]] = []
+    cursor = start
+    while cursor <= end:
+        stop = min(end, _month_end(cursor))
+        while stop < end:
+            following = min(end, _month_end(stop + dt.timedelta(days=1)))
+            if (following - cursor).days + 1 > max_days:
+                break
+            stop = following
         out.append((cursor, stop))
         cursor = stop + dt.timedelta(days=1)
     return out

@@ -9,9 +9,14 @@ Sources (Microsoft Learn LinkedIn Marketing docs, checked for this module):
   needed to write conversions (ads-reporting/conversions-api).
 * Ad and conversion performance (``/adAnalytics``): ``r_ads_reporting`` (ads-reporting/ads-reporting), and
   ``r_ads`` to list the accounts and campaigns the report is planned over.
-* Organization pages: ``rw_organization_admin`` ("Manage organizations pages and retrieve reporting data")
-  or the read-only ``r_organization_admin`` (organization-access-control-by-role, page-statistics,
-  follower-statistics, share-statistics). The member must be an APPROVED ``ADMINISTRATOR`` of the page.
+* Organization pages: ``rw_organization_admin`` ("Manage organizations pages and retrieve reporting data"),
+  the only permission LinkedIn's page-statistics, follower-statistics and share-statistics pages list
+  (``r_organization_admin`` is accepted by organization-access-control-by-role only, so it lists the pages
+  but cannot read their statistics). The member must be an APPROVED ``ADMINISTRATOR`` of the page.
+* Organization followers (follower-statistics, ``networkSizes``): ``rw_organization_admin``, ADMINISTRATOR.
+* Organization video statistics (video-analytics-api): ``r_organization_social``, with an ADMINISTRATOR or
+  DIRECT_SPONSORED_CONTENT_POSTER role on the page.
+* Ad account users (``adAccountUsers?q=accounts``): ``r_ads`` or ``rw_ads`` with an ad account role.
 * Organization posts (``/posts?q=author``): ``r_organization_social`` (posts-api; member role ADMINISTRATOR,
   DIRECT_SPONSORED_CONTENT_POSTER or CONTENT_ADMIN), plus ``rw_organization_admin`` for the lifetime post
   statistics from ``organizationalEntityShareStatistics`` (ADMINISTRATOR).
@@ -35,7 +40,7 @@ ORGANIZATION_ROLE_STATE = "APPROVED"
 
 _ADS = frozenset({"r_ads", "rw_ads"})
 _REPORTING = frozenset({"r_ads_reporting"})
-_ORG_ADMIN = frozenset({"rw_organization_admin", "r_organization_admin"})
+_ORG_STATS = frozenset({"rw_organization_admin"})
 _ORG_SOCIAL = frozenset({"r_organization_social"})
 
 # The scope asked for at login to satisfy each need (least privilege where LinkedIn offers a choice,
@@ -44,7 +49,7 @@ _ORG_SOCIAL = frozenset({"r_organization_social"})
 _PREFERRED: dict[frozenset[str], str] = {
     _ADS: "r_ads",
     _REPORTING: "r_ads_reporting",
-    _ORG_ADMIN: "rw_organization_admin",
+    _ORG_STATS: "rw_organization_admin",
     _ORG_SOCIAL: "r_organization_social",
 }
 
@@ -91,15 +96,21 @@ PIPELINE_ACCESS: dict[str, PipelineAccess] = {
                        ("/rest/adAnalytics?q=analytics|statistics", "/rest/adAccounts?q=search")),
         PipelineAccess("conversion_performance", (_REPORTING, _ADS), _AD_ROLE,
                        ("/rest/adAnalytics?q=analytics|statistics", "/rest/conversions?q=account")),
-        PipelineAccess("organization_pages", (_ORG_ADMIN,), _ORG_ROLE,
+        PipelineAccess("organization_pages", (_ORG_STATS,), _ORG_ROLE,
                        ("/rest/organizationAcls?q=roleAssignee", "/rest/organizations/{id}",
-                        "/rest/organizationPageStatistics?q=organization",
+                        "/rest/organizationPageStatistics?q=organization", "/rest/brandPageStatistics?q=brand",
                         "/rest/organizationalEntityFollowerStatistics?q=organizationalEntity",
                         "/rest/organizationalEntityShareStatistics?q=organizationalEntity")),
-        PipelineAccess("organization_posts", (_ORG_SOCIAL, _ORG_ADMIN), _ORG_ROLE,
+        PipelineAccess("organization_posts", (_ORG_SOCIAL, _ORG_STATS), _ORG_ROLE,
                        ("/rest/posts?q=author",
                         "/rest/organizationalEntityShareStatistics?q=organizationalEntity",
                         "/rest/images", "/rest/videos")),
+        PipelineAccess("organization_followers", (_ORG_STATS,), _ORG_ROLE,
+                       ("/rest/organizationalEntityFollowerStatistics?q=organizationalEntity",
+                        "/rest/networkSizes/{urn}")),
+        PipelineAccess("organization_video_statistics", (_ORG_SOCIAL,), _ORG_ROLE,
+                       ("/rest/posts?q=author", "/rest/videoAnalytics?q=entity")),
+        PipelineAccess("ad_account_users", (_ADS,), _AD_ROLE, ("/rest/adAccountUsers?q=accounts",)),
     )
 }
 PIPELINES: tuple[str, ...] = tuple(PIPELINE_ACCESS)

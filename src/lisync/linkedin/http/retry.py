@@ -1,4 +1,4 @@
-"""When and how long lisync retries a LinkedIn call: a tenacity policy on dlt's retrying ``requests`` client.
+"""When and how long lisync retries a LinkedIn call: a tenacity policy run around each HTTP attempt.
 
 What is transient: 429 (LinkedIn's resource throttle and adAnalytics' data-volume throttle), 408, every
 5xx, connection errors and resets, timeouts (a stalled answer), a body that breaks off mid-read, and a 2xx
@@ -9,24 +9,26 @@ How long: full-jitter exponential backoff (a random wait between 0 and ``base·2
 LinkedIn's ``Retry-After`` when it sends one, or ``data_volume_wait_s`` (default 330 s) after the
 data-volume throttle, whose window is five minutes. Two bounds keep a bad day from becoming an endless run:
 ``request_budget_s`` per logical request (time since its first attempt plus the next wait) and
-``run_budget_s`` for the waiting of every request of a run together. A semaphore caps how many HTTP
-attempts are in flight at once (``max_concurrency``); waiting between attempts holds no slot.
+``run_budget_s`` for the waiting of every request of a run together. :class:`RetryController` builds the
+tenacity controller; :class:`lisync.linkedin.http.session.LinkedInSession` runs every attempt through it and caps
+how many attempts are in flight at once (``max_concurrency``); waiting between attempts holds no slot.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
 import random
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from dlt.sources.helpers.requests.retry import Client as RetryingClient
-from dlt.sources.helpers.requests.session import Session
+import orjson
 from requests import PreparedRequest, Response
 from requests.exceptions import ChunkedEncodingError, ConnectionError, ContentDecodingError, Timeout
 from tenacity import RetryCallState, Retrying
@@ -34,7 +36,7 @@ from tenacity.retry import retry_base
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base
 
-__all__ = ["DATA_VOLUME_MARKER", "LinkedInRetryingClient", "RetryBudget", "RetryPolicy", "transient_reason"]
+__all__ = ["DATA_VOLUME_MARKER", "RetryBudget", "RetryController", "RetryPolicy", "cached_json", "transient_reason"]
 
 log = logging.getLogger("lisync.retry")
 
@@ -100,11 +102,40 @@ def _body_is_json(response: Response) -> bool:
     if hasattr(response, JSON_CACHE_ATTR):
         return True
     try:
-        value = json.loads(response.content)
+        value = parse_json(response.content)
     except (ValueError, UnicodeDecodeError):
         return False
     setattr(response, JSON_CACHE_ATTR, value)
     return True
+
+
+def parse_json(body: bytes) -> Any:
+    """Parse a JSON body with orjson, or with ``json`` for what orjson refuses (integers over 64 bits, NaN).
+
+    Raises:
+        ValueError: The body is not JSON.
+    """
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return json.loads(body)
+
+
+def parse_hook(parse: Callable[[bytes], Any]) -> Callable[..., Response]:
+    """Return a ``requests`` response hook that parses a 2xx body with ``parse`` and caches the value.
+
+    The retry check then finds the body parsed and does not parse it again. When ``parse`` raises
+    ``ValueError`` nothing is cached, so the retry check parses the body as JSON itself: a body that is
+    not JSON is retried as before, and valid JSON that ``parse`` declined is returned as Python values.
+    """
+
+    def hook(response: Response, *args: Any, **kwargs: Any) -> Response:
+        if 200 <= response.status_code < 300 and response.status_code != 204:
+            with contextlib.suppress(ValueError):
+                setattr(response, JSON_CACHE_ATTR, parse(response.content))
+        return response
+
+    return hook
 
 
 def is_data_volume_throttle(response: Response) -> bool:
@@ -205,24 +236,19 @@ class _StopWhenSpent(stop_base):
         return False
 
 
-class LinkedInRetryingClient(RetryingClient):
-    """dlt's retrying client with lisync's :class:`RetryPolicy`, attempt counting and a concurrency cap.
+class RetryController:
+    """Makes the tenacity controllers of one client: lisync's :class:`RetryPolicy`, one shared run budget.
 
     Args:
         policy: The retry policy.
-        on_attempt: Called before every HTTP attempt.
         on_retry: Called before each wait with ``(reason, seconds)``.
         rng: Jitter source (a fresh unseeded one by default; tests pass a seeded one).
     """
 
-    def __init__(self, policy: RetryPolicy, on_attempt: Any = None, on_retry: Any = None,
+    def __init__(self, policy: RetryPolicy, on_retry: Callable[[str, float], None] | None = None,
                  rng: random.Random | None = None) -> None:
-        super().__init__(request_timeout=(policy.connect_timeout_s, policy.read_timeout_s), raise_for_status=False,
-                         request_max_attempts=policy.max_attempts, max_connections=max(10, policy.max_concurrency))
         self.policy = policy
         self.budget = RetryBudget(policy.run_budget_s)
-        self._slots = threading.BoundedSemaphore(policy.max_concurrency)
-        self._on_attempt = on_attempt
         self._on_retry = on_retry
         self._rng = rng or random.Random()
 
@@ -237,8 +263,8 @@ class LinkedInRetryingClient(RetryingClient):
         if self._on_retry is not None:
             self._on_retry(reason, seconds)
 
-    def make_retrying(self) -> Retrying:
-        """Return the tenacity controller for one session (tenacity copies it per call)."""
+    def retrying(self) -> Retrying:
+        """Return a tenacity controller for one logical request (call it with the attempt function)."""
         return Retrying(
             retry=_RetryIfTransient(),
             wait=_LinkedInWait(self.policy, self._rng),
@@ -248,23 +274,6 @@ class LinkedInRetryingClient(RetryingClient):
             # after the last attempt: hand back the final response (the caller turns it into an error)
             retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
         )
-
-    def _make_session(self) -> Session:
-        session = Session(**self._session_kwargs)  # type: ignore[arg-type]
-        for key, value in self._session_attrs.items():
-            setattr(session, key, value)
-        session.mount("http://", self._adapter)
-        session.mount("https://", self._adapter)
-        send = session.send
-
-        def attempt(request: PreparedRequest, **kwargs: Any) -> Response:
-            if self._on_attempt is not None:
-                self._on_attempt()
-            with self._slots:
-                return send(request, **kwargs)
-
-        session.send = self.make_retrying().wraps(attempt)  # type: ignore[method-assign]
-        return session
 
 
 def cached_json(response: Response) -> Any:

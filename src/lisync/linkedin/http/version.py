@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
+from lisync.linkedin.http.sunsets import sunset_date
+
 DEFAULT_API_BASE_URL: Final = "https://api.linkedin.com/rest"
 
 # The one place the LinkedIn API version is pinned. LinkedIn supports each monthly version for one year;
@@ -26,6 +28,9 @@ def version_support_ends(version: str) -> dt.date | None:
     The end is taken as the first day of the version's month one year later: LinkedIn's sunset dates fall in
     that month, so this is the earliest day the version may stop working.
     """
+    listed = sunset_date(version)  # the table of published dates wins over the one-year rule
+    if listed is not None:
+        return listed
     digits = version.strip().split(".")[0]
     if len(digits) not in (6, 8) or not digits.isdigit() or not 1 <= int(digits[4:6]) <= 12:
         return None

@@ -4,7 +4,10 @@
   the member holds an approved ADMINISTRATOR role (offset paging; page statistics, follower and share
   statistics all require that role).
 * ``GET /rest/organizations?ids=List(1,2)`` (BATCH_GET, one call for every page) gives their names and
-  ``primaryOrganizationType``; showcase pages (``BRAND``) are not supported by the organic pipelines.
+  ``primaryOrganizationType``. Showcase pages (``BRAND``) are read like company pages, except that their page
+  statistics come from ``brandPageStatistics`` for ``urn:li:organizationBrand:{id}`` (a brand shares its id
+  with the page's organization record; page-statistics docs). Their rows keep the ``urn:li:organization``
+  URN, so posts and statistics of one page join on it.
 
 Docs: https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-access-control-by-role
 and https://learn.microsoft.com/en-us/linkedin/marketing/community-management/organizations/organization-lookup-api
@@ -34,7 +37,7 @@ class Organization:
     Attributes:
         id: Numeric organization id (text).
         name: Localized page name.
-        showcase: Whether the page is a showcase page (not supported by the organic pipelines).
+        showcase: Whether the page is a showcase page (its page statistics come from the brand endpoint).
 
     """
 
@@ -46,6 +49,11 @@ class Organization:
     def urn(self) -> str:
         """The organization URN, e.g. ``urn:li:organization:123``."""
         return urn("organization", self.id)
+
+    @property
+    def brand_urn(self) -> str:
+        """The organization brand URN of a showcase page, e.g. ``urn:li:organizationBrand:123``."""
+        return urn("organizationBrand", self.id)
 
 
 def list_administered_ids(client: LinkedInClient) -> list[str]:
@@ -102,21 +110,20 @@ def select_organizations(administered: list[Organization], wanted: list[str] | N
     """Apply the *Organizations* filter.
 
     Args:
-        administered: Every page the member administers (showcases included, flagged).
-        wanted: Numeric ids from the filter, or ``None`` for every administered company page.
+        administered: Every page the member administers (company and showcase pages).
+        wanted: Numeric ids from the filter, or ``None`` for every administered page.
 
     Returns:
-        The selected company pages (showcases left out when no filter is given).
+        The selected pages, in discovery order.
 
     Raises:
-        SelectionError: For an id the member does not administer, or a showcase page in the filter.
+        SelectionError: For an id the member does not administer.
 
     """
-    companies = [o for o in administered if not o.showcase]
     if wanted is None:
-        return companies
+        return list(administered)
     by_id = {o.id: o for o in administered}
-    listed = ", ".join(o.id for o in companies) or "none"
+    listed = ", ".join(o.id for o in administered) or "none"
     missing = [w for w in wanted if w not in by_id]
     if missing:
         plural = "s" if len(missing) > 1 else ""
@@ -124,11 +131,5 @@ def select_organizations(administered: list[Organization], wanted: list[str] | N
             f"Unknown organization{plural} {', '.join(missing)}: you administer {listed}. Fix "
             "--organizations (or sources.linkedin.organization_ids); lisync needs an approved ADMINISTRATOR "
             "role on each page.")
-    showcases = [w for w in wanted if by_id[w].showcase]
-    if showcases:
-        what = f"Organizations {', '.join(showcases)} are showcase pages" if len(showcases) > 1 else \
-            f"Organization {showcases[0]} is a showcase page"
-        raise SelectionError(f"{what}: only company pages are supported. Choose among {listed} in "
-                             "--organizations.")
     keep = set(wanted)
-    return [o for o in companies if o.id in keep]
+    return [o for o in administered if o.id in keep]

@@ -2,9 +2,12 @@
 
 Per organization and run:
 
-* ``GET /rest/posts?q=author&author={org urn}&sortBy=LAST_MODIFIED&viewContext=AUTHOR`` with
-  ``start``/``count`` (100 per page, LinkedIn's maximum). ``viewContext=AUTHOR`` includes drafts and other
-  non-published states, which the spec's ``lifecyclestate`` documents. The listing is sorted by
+* ``GET /rest/posts?q=author&author={org urn}&sortBy=LAST_MODIFIED`` with ``start``/``count`` (100 per page,
+  LinkedIn's maximum), exactly as the Posts API documents "Find Posts by Authors". LinkedIn's docs name no
+  ``viewContext`` on this finder (lisync used to send ``viewContext=AUTHOR`` "so drafts are included"; that
+  was never documented), and drafts are not posts anyone has seen: a post whose ``lifecycleState`` is
+  ``DRAFT`` is left out of ``organization_posts`` (an analytics table) should LinkedIn list one. The listing
+  is sorted by
   ``lastModifiedAt`` descending, so paging stops at the first post older than the read window.
 * For each page of posts: one ``organizationalEntityShareStatistics?q=organizationalEntity&shares=List(..)
   &ugcPosts=List(..)`` call for the lifetime statistics of its published posts, and one ``images`` and one
@@ -32,6 +35,7 @@ from lisync.linkedin.pages.organizations import Organization
 from lisync.linkedin.pages.shape_posts import media_urns
 
 POSTS_PAGE_SIZE = 100
+DRAFT = "DRAFT"
 DEFAULT_UPDATE_WINDOW_DAYS = 30
 DEFAULT_LOOKBACK_DAYS = 365
 FINDER_HEADERS = {"X-RestLi-Method": "FINDER"}
@@ -67,8 +71,9 @@ def list_posts(client: LinkedInClient, organization_urn: str,
 
     Stops requesting pages as soon as a page reaches a post older than the bound.
     """
-    params = {"q": "author", "author": organization_urn, "sortBy": "LAST_MODIFIED", "viewContext": "AUTHOR"}
-    for page in client.paginate_offset("posts", params, POSTS_PAGE_SIZE, headers=FINDER_HEADERS):
+    params = {"q": "author", "author": organization_urn, "sortBy": "LAST_MODIFIED"}
+    for listed in client.paginate_offset("posts", params, POSTS_PAGE_SIZE, headers=FINDER_HEADERS):
+        page = [p for p in listed if p.get("lifecycleState") != DRAFT]
         if modified_since_ms is None:
             if page:
                 yield page
@@ -76,8 +81,12 @@ def list_posts(client: LinkedInClient, organization_urn: str,
         kept = [p for p in page if (to_float(p.get("lastModifiedAt")) or 0) >= modified_since_ms]
         if kept:
             yield kept
-        if len(kept) < len(page):
-            return
+        if listed and _oldest_ms(listed) < modified_since_ms:
+            return  # sorted newest change first: the rest is older than the window
+
+
+def _oldest_ms(posts: list[dict[str, Any]]) -> float:
+    return min((to_float(p.get("lastModifiedAt")) or 0) for p in posts)
 
 
 def fetch_lifetime_statistics(client: LinkedInClient, organization_urn: str,

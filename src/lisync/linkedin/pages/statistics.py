@@ -49,6 +49,8 @@ FINDERS = (
      "totalShareStatistics"),
 )
 SHARE_FINDER = FINDERS[2]
+# Showcase pages: page statistics by organization brand (page-statistics docs).
+BRAND_PAGE_FINDER = ("brandPageStatistics", "brand", "brand", "totalPageStatistics")
 # What a week of share statistics is summed from, and the counts behind LinkedIn's engagement rate.
 ADDITIVE_SHARE_COUNTS = ("impressionCount", "clickCount", "likeCount", "commentCount", "shareCount")
 ENGAGED_COUNTS = ("clickCount", "likeCount", "commentCount", "shareCount")
@@ -151,8 +153,16 @@ def fetch_time_bound(client: LinkedInClient, finder: tuple[str, str, str, str], 
 
 def read_organization_periods(client: LinkedInClient, organization: Organization,
                               window: StatisticsWindow) -> Iterator[dict[str, Any]]:
-    """Yield one ``organization_pages`` row per period that any of the three finders reported."""
-    page, followers = (fetch_time_bound(client, f, organization.urn, window) for f in FINDERS[:2])
+    """Yield one ``organization_pages`` row per period that any of the three finders reported.
+
+    A showcase page's page statistics come from ``brandPageStatistics`` (its brand URN); its follower and
+    share statistics, like a company page's, from the ``organizationalEntity`` finders.
+    """
+    if organization.showcase:
+        page = fetch_time_bound(client, BRAND_PAGE_FINDER, organization.brand_urn, window)
+    else:
+        page = fetch_time_bound(client, FINDERS[0], organization.urn, window)
+    followers = fetch_time_bound(client, FINDERS[1], organization.urn, window)
     if window.period == "week":
         shares = weekly_share_statistics(fetch_time_bound(client, SHARE_FINDER, organization.urn, window, "day"))
     else:

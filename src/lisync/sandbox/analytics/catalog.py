@@ -73,7 +73,10 @@ ADDITIVE_METRICS: tuple[str, ...] = (
     *NATIVE_CONVERSION_METRICS, "costInLocalCurrency", "costInUsd")
 # Accepted in ``fields`` but never populated any more (replaced by approximateMemberReach in 2024).
 LEGACY_METRICS: frozenset[str] = frozenset({"approximateUniqueImpressions"})
-METRIC_FIELDS: frozenset[str] = frozenset({*ADDITIVE_METRICS, *ROW_METRICS, *LEGACY_METRICS})
+# Metrics LinkedIn added in 202601 (video and event watch time), derived per row from additive counts.
+NEWER_METRICS: frozenset[str] = frozenset({"videoWatchTime", "averageVideoWatchTime", "eventViews", "eventWatchTime",
+                                           "averageEventWatchTime", "costPerEventView"})
+METRIC_FIELDS: frozenset[str] = frozenset({*ADDITIVE_METRICS, *ROW_METRICS, *LEGACY_METRICS, *NEWER_METRICS})
 REACH_MAX_RANGE_DAYS = 92
 
 # ------------------------------------------------------------------------------------ restatement rules

@@ -57,3 +57,30 @@ def approximate_reach(impressions: int, active_days: int) -> int:
     if impressions <= 0:
         return 0
     return max(1, math.ceil(impressions / (1.15 + 0.35 * math.log(max(active_days, 1)))))
+
+
+def watch_time_metric(name: str, sums: TMetrics) -> int | float | str:
+    """Return a 202601 watch-time metric of a row, derived from its additive counts (so sums stay consistent).
+
+    ``videoWatchTime`` (seconds) grows with starts, views and completions; ``eventViews`` are the views of
+    event ads (registrations' creatives), each watched about 4 minutes; the averages and the cost per event
+    view are per row, never additive.
+    """
+    video_seconds = 3 * sums.get("videoStarts", 0) + 6 * sums.get("videoViews", 0) + 9 * sums.get("videoCompletions", 0)
+    event_views = 3 * sums.get("registrations", 0)
+    if name == "videoWatchTime":
+        return video_seconds
+    if name == "averageVideoWatchTime":
+        views = sums.get("videoViews", 0)
+        return round(video_seconds / views, 2) if views else 0.0
+    if name == "eventViews":
+        return event_views
+    if name == "eventWatchTime":
+        return 240 * event_views
+    if name == "averageEventWatchTime":
+        return 240.0 if event_views else 0.0
+    if name == "costPerEventView":
+        cost = sums.get("costInLocalCurrency", 0) / 1_000_000
+        text = f"{cost / event_views:.6f}".rstrip("0").rstrip(".") if event_views else "0"
+        return text or "0"
+    raise ValueError(f"{name} is not a watch-time metric")

@@ -3,8 +3,11 @@
 Behaviour emulated (LinkedIn ads-reporting docs, connectors' real traffic):
 
 * ``pivot=CREATIVE`` and ``pivot=(value:CREATIVE)``; ``pivots=List(CAMPAIGN,CREATIVE)`` (max 3);
-  modelled pivots: CREATIVE, CAMPAIGN, CAMPAIGN_GROUP, ACCOUNT, CONVERSION, SHARE. LinkedIn's other pivots
-  (MEMBER_*, IMPRESSION_DEVICE_TYPE, COMPANY...) are accepted and answer with no elements.
+  modelled pivots: CREATIVE, CAMPAIGN, CAMPAIGN_GROUP, ACCOUNT, CONVERSION, SHARE, and the breakdown pivots
+  of :mod:`lisync.sandbox.analytics.breakdown` (the eight MEMBER_* demographic pivots with LinkedIn's
+  demographic limits, IMPRESSION_DEVICE_TYPE, PLACEMENT_NAME, SERVING_LOCATION, COMPANY, OBJECTIVE_TYPE).
+  CONVERSATION_NODE, CONVERSATION_NODE_OPTION_INDEX, CARD_INDEX and EVENT_STAGE are accepted and answer
+  with no elements. The statistics finder refuses MEMBER_* pivots (400), as production connectors observe.
 * ``timeGranularity`` (DAILY, MONTHLY, YEARLY, ALL, bare or ``(value:X)``) and ``dateRange`` (start required,
   end optional = today, inclusive, UTC; 2.0 record or 1.0 dotted form) are required.
 * facets ``accounts``, ``campaignGroups``, ``campaigns``, ``creatives``, ``shares``, ``companies``: at least
@@ -26,16 +29,18 @@ import hashlib
 from typing import Any
 
 from lisync.sandbox import synth
+from lisync.sandbox.analytics.breakdown import BREAKDOWN_PIVOTS, breakdown_rows, excluded_metrics, is_breakdown
 from lisync.sandbox.analytics.catalog import (
     DECIMAL_METRICS,
     LEGACY_METRICS,
     METRIC_FIELDS,
     MICRO_METRICS,
+    NEWER_METRICS,
     REACH_MAX_RANGE_DAYS,
     format_decimal,
 )
 from lisync.sandbox.analytics.model import AnalyticsModel
-from lisync.sandbox.analytics.rows import AggregateRow, approximate_reach
+from lisync.sandbox.analytics.rows import AggregateRow, approximate_reach, watch_time_metric
 from lisync.sandbox.errors import RestliError
 from lisync.sandbox.http.protocol import Route, SandboxRequest, SandboxResponse
 
@@ -46,7 +51,8 @@ DEFAULT_FIELDS = ("impressions", "clicks", "pivotValues", "dateRange")
 KEY_FIELDS = frozenset({"pivotValues", "dateRange"})
 # Pre-2023 responses of the single-pivot finder also carried these; still accepted there.
 LEGACY_ANALYTICS_KEY_FIELDS = frozenset({"pivot", "pivotValue"})
-MODELLED_PIVOTS = frozenset({"CREATIVE", "CAMPAIGN", "CAMPAIGN_GROUP", "ACCOUNT", "CONVERSION", "SHARE"})
+MODELLED_PIVOTS = frozenset({"CREATIVE", "CAMPAIGN", "CAMPAIGN_GROUP", "ACCOUNT", "CONVERSION", "SHARE",
+                             *BREAKDOWN_PIVOTS})
 KNOWN_PIVOTS = MODELLED_PIVOTS | frozenset({
     "COMPANY", "CONVERSATION_NODE", "CONVERSATION_NODE_OPTION_INDEX", "SERVING_LOCATION", "CARD_INDEX",
     "MEMBER_COMPANY_SIZE", "MEMBER_INDUSTRY", "MEMBER_SENIORITY", "MEMBER_JOB_TITLE", "MEMBER_JOB_FUNCTION",
@@ -97,7 +103,12 @@ def parse_pivots(query: dict[str, Any], finder: str) -> list[str]:
     if len(items) > MAX_STATISTICS_PIVOTS:
         raise _bad_request(f"Too many pivots: {len(items)} requested, the statistics finder accepts at most "
                            f"{MAX_STATISTICS_PIVOTS}.")
-    return [_enum(item, "pivots", KNOWN_PIVOTS) for item in items]
+    pivots = [_enum(item, "pivots", KNOWN_PIVOTS) for item in items]
+    demographic = [p for p in pivots if p.startswith("MEMBER_")]
+    if demographic:
+        raise _bad_request(f"Pivot {demographic[0]} is not supported by the statistics finder: use "
+                           "q=analytics with a single professional demographic pivot.")
+    return pivots
 
 
 def _date(raw: Any, where: str) -> dt.date:
@@ -204,6 +215,8 @@ def _metric_value(name: str, row: AggregateRow, pivots: list[str], range_days: i
     if name == "costPerQualifiedLead":
         leads = sums.get("qualifiedLeads", 0)
         return format_decimal(sums.get("costInLocalCurrency", 0) / 1_000_000 / leads if leads else 0)
+    if name in NEWER_METRICS:
+        return watch_time_metric(name, sums)
     value = sums.get(name, 0)
     if name in MICRO_METRICS:
         return format_decimal(value / 1_000_000)
@@ -220,7 +233,8 @@ def shape_elements(rows: list[AggregateRow], fields: list[str], pivots: list[str
                    end: dt.date, seed: int) -> list[dict[str, Any]]:
     """Turn rows into LinkedIn elements: requested fields only, zero rows dropped, sorted, capped."""
     range_days = (end - start).days + 1
-    metrics = [f for f in fields if f in METRIC_FIELDS]
+    unavailable = excluded_metrics(pivots)
+    metrics = [f for f in fields if f in METRIC_FIELDS and f not in unavailable]
     rows = sorted(rows, key=lambda r: (r.start, tuple(_urn_sort_key(v) for v in r.pivot_values)))
     elements = []
     for row in rows:
@@ -271,7 +285,10 @@ def answer(request: SandboxRequest, finder: str) -> SandboxResponse:
     creatives = select_creatives(request, model)
     elements: list[dict[str, Any]] = []
     if creatives and all(p in MODELLED_PIVOTS for p in pivots):
-        rows = model.report.aggregate(creatives, start, end, granularity, pivots)
+        if any(is_breakdown(p) for p in pivots):
+            rows = breakdown_rows(model, creatives, start, end, granularity, pivots)
+        else:
+            rows = model.report.aggregate(creatives, start, end, granularity, pivots)
         elements = shape_elements(rows, fields, pivots, start, end, model.seed)
     metric_count = sum(1 for f in fields if f in METRIC_FIELDS)
     if not model.throttle.admit(_token_key(request), len(elements) * metric_count):

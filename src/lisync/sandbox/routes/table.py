@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from lisync.sandbox.http.protocol import Route
-from lisync.sandbox.routes import analytics
+from lisync.sandbox.routes import analytics, standardized_data
 from lisync.sandbox.routes.ads import accounts, campaigns, conversions, creatives
 from lisync.sandbox.routes.oauth import admin as oauth_admin
 from lisync.sandbox.routes.oauth import flow as oauth_flow
-from lisync.sandbox.routes.organizations import lookup, media, posts, stats
+from lisync.sandbox.routes.organizations import brands, lookup, media, posts, stats, video
 
 ROUTES: tuple[Route, ...] = (
     *accounts.ROUTES,
@@ -21,4 +21,7 @@ ROUTES: tuple[Route, ...] = (
     *lookup.ROUTES,
     *stats.ROUTES,
     *posts.ROUTES,
+    *brands.ROUTES,
+    *video.ROUTES,
+    *standardized_data.ROUTES,
 )

@@ -96,7 +96,8 @@ def search_campaigns(req: SandboxRequest) -> SandboxResponse:
     matches = [
         c
         for c in req.world.campaigns_of(account["id"])
-        if (wanted is None or c["id"] in wanted)
+        if c["id"] not in req.world.unlisted_campaign_ids
+        and (wanted is None or c["id"] in wanted)
         and (wanted_groups is None or c["campaignGroup"] in wanted_groups)
         and value_matches(entities, c.get("associatedEntity"))
         and value_matches(statuses, c["status"])

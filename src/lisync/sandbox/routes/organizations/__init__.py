@@ -25,5 +25,7 @@ Where each part lives:
 * :mod:`~lisync.sandbox.routes.organizations.lookup` — ACLs, organization lookups and ``networkSizes``;
 * :mod:`~lisync.sandbox.routes.organizations.stats` — page, follower and share statistics;
 * :mod:`~lisync.sandbox.routes.organizations.posts` — ``posts``;
+* :mod:`~lisync.sandbox.routes.organizations.brands` — showcase pages: ``organizationBrands``, ``brandPageStatistics``;
+* :mod:`~lisync.sandbox.routes.organizations.video` — ``videoAnalytics`` (organic video views, viewers, watch time);
 * :mod:`~lisync.sandbox.routes.organizations.media` — ``images``, ``videos`` and ``documents``.
 """

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from lisync.sandbox.analytics.demographics import member_company_json, value_by_urn
 from lisync.sandbox.errors import RestliError
 from lisync.sandbox.http.protocol import Route, SandboxRequest, SandboxResponse
 from lisync.sandbox.organic.organizations import ADMINISTRATOR, APPROVED, Organization
@@ -67,6 +68,8 @@ def _organization_json(request: SandboxRequest, key: str, *,
                        allow_full: bool) -> dict[str, Any] | RestliError:
     organic = organic_world(request)
     org = organic.organization(int(key)) if key.isdigit() else None
+    if org is None and key.isdigit() and value_by_urn("organization", int(key)) is not None:
+        return member_company_json(int(key))  # a member company of the demographic pivots (not a page)
     if org is None:
         return RestliError(404, f"Organization {key} does not exist.")
     admin = organic.member_role(org.id, token_grant(request).organization_ids) == ADMINISTRATOR

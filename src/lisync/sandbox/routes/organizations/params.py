@@ -18,6 +18,8 @@ from lisync.sandbox.organic.world import OrganicWorld
 
 ADMIN_SCOPES = (frozenset({"rw_organization_admin"}), frozenset({"r_organization_admin"}))
 ACL_SCOPES = (*ADMIN_SCOPES, frozenset({"r_organization_social"}))
+# Page, brand, follower and share statistics list rw_organization_admin only (their docs' Permissions tables).
+STATISTICS_SCOPES = (frozenset({"rw_organization_admin"}),)
 POST_SCOPES = (frozenset({"r_organization_social"}),)
 
 

@@ -28,7 +28,7 @@ from lisync.sandbox.organic.time import (
     time_buckets,
 )
 from lisync.sandbox.routes.organizations.params import (
-    ADMIN_SCOPES,
+    STATISTICS_SCOPES,
     bad_request,
     list_param,
     organic_world,
@@ -99,18 +99,34 @@ def _statistics_response(elements: list[dict[str, Any]]) -> SandboxResponse:
 
 def find_page_statistics(request: SandboxRequest) -> SandboxResponse:
     """Lifetime (segmented) or time-bound page views and clicks of an administered organization."""
-    organic = organic_world(request)
     org = require_role(request, organization_param(request, "organization"), frozenset({ADMINISTRATOR}),
                        "organizationPageStatistics", "FINDER-organization")
+    if org.primary_type == "BRAND":
+        # Chosen: LinkedIn serves showcase pages through brandPageStatistics (page-statistics docs).
+        raise bad_request(f"Organization {org.id} is a showcase page: use brandPageStatistics?q=brand&brand="
+                          f"urn:li:organizationBrand:{org.id}.")
+    return page_statistics_response(request, org, "organization", org.urn)
+
+
+def page_statistics_response(request: SandboxRequest, org: Organization, key: str, entity_urn: str,
+                             ) -> SandboxResponse:
+    """Lifetime or time-bound page statistics of ``org``, each element naming it under ``key``.
+
+    Shared by ``organizationPageStatistics`` (``key`` ``organization``) and ``brandPageStatistics``
+    (``brand``, see :mod:`lisync.sandbox.routes.organizations.brands`).
+    """
+    organic = organic_world(request)
     window = _time_intervals(request)
     if window is None:
-        return _statistics_response([organic.stats.lifetime_page_statistics(org)])
+        lifetime = organic.stats.lifetime_page_statistics(org)
+        lifetime.pop("organization", None)
+        return _statistics_response([{key: entity_urn, **lifetime}])
     cutoff_ms = date_to_ms(organic.data_cutoff())
     elements = []
     for low, high in time_buckets(*window):
         if low < cutoff_ms:
             metrics = organic.stats.page_metrics(org, days_in(low, high))
-            elements.append({"organization": org.urn, "timeRange": {"start": low, "end": high},
+            elements.append({key: entity_urn, "timeRange": {"start": low, "end": high},
                              "totalPageStatistics": organic.stats.shape_page_statistics(metrics)})
     return _statistics_response(elements)
 
@@ -192,9 +208,9 @@ def find_share_statistics(request: SandboxRequest) -> SandboxResponse:
 # The endpoints this module answers, in the order of the route table.
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/organizationPageStatistics", "organization", find_page_statistics,
-          "organizationPageStatistics", scopes=ADMIN_SCOPES),
+          "organizationPageStatistics", scopes=STATISTICS_SCOPES),
     Route("GET", "/organizationalEntityFollowerStatistics", "organizationalEntity", find_follower_statistics,
-          "organizationalEntityFollowerStatistics", scopes=ADMIN_SCOPES),
+          "organizationalEntityFollowerStatistics", scopes=STATISTICS_SCOPES),
     Route("GET", "/organizationalEntityShareStatistics", "organizationalEntity", find_share_statistics,
-          "organizationalEntityShareStatistics", scopes=ADMIN_SCOPES),
+          "organizationalEntityShareStatistics", scopes=STATISTICS_SCOPES),
 )

@@ -1,0 +1,24 @@
+{# Creative × day: delivery, spend and conversions with CTR, CPC and CPM from the day's sums. #}
+with perf as (
+    select * from {{ ref('stg_lisync__ad_performance') }}
+)
+select
+    perf.date_day,
+    perf.account_id,
+    accounts.account_name,
+    accounts.currency,
+    perf.campaign_group_id,
+    groups.campaign_group_name,
+    perf.campaign_id,
+    campaigns.campaign_name,
+    perf.creative_id,
+    creatives.creative_name,
+    creatives.intended_status,
+    {{ lisync_ad_sums() }},
+    {{ lisync_ad_ratios() }}
+from perf
+left join {{ ref('stg_lisync__accounts') }} as accounts on accounts.account_id = perf.account_id
+left join {{ ref('stg_lisync__campaign_groups') }} as groups on groups.campaign_group_id = perf.campaign_group_id
+left join {{ ref('stg_lisync__campaigns') }} as campaigns on campaigns.campaign_id = perf.campaign_id
+left join {{ ref('stg_lisync__creatives') }} as creatives on creatives.creative_id = perf.creative_id
+group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11

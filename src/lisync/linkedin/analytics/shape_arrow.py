@@ -1,0 +1,86 @@
+"""Arrow shapers for the performance tables: merged adAnalytics columns + entity lookups → spec tables.
+
+The Arrow twin of :mod:`lisync.linkedin.analytics.shape`. Dimension values (ids, references, names) depend
+only on a row's pivot values, so the row shaper itself computes them once per distinct pivot combination
+and the columns are gathered from those; metrics come typed from :mod:`lisync.linkedin.analytics.columns`.
+The result has the spec's columns in the spec's order with the spec's types, then the opted-in newer
+metrics (float columns named like LinkedIn's fields, lower-cased), as the dict path's rows have them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from lisync.linkedin.analytics.columns import DAY, pivot_column
+from lisync.linkedin.analytics.fields import metric_columns
+from lisync.linkedin.analytics.shape import CreativeInfo, shape_ad_performance, shape_conversion_performance
+from lisync.linkedin.http.restli import urn_id
+from lisync.spec.arrow import arrow_schema
+
+_DAY0 = dt.date(1970, 1, 1)
+
+
+def ad_performance_table(rows: pa.Table, index: dict[str, CreativeInfo], extended: tuple[str, ...] = ()) -> pa.Table:
+    """Shape merged ``ad_performance`` columns (one CREATIVE pivot) into the spec table."""
+
+    def dimensions(pivots: tuple[str, ...], info: CreativeInfo | None) -> dict[str, Any]:
+        return shape_ad_performance(pivots[0], _DAY0, {}, info)
+
+    return _spec_table("ad_performance", rows, index, dimensions, extended)
+
+
+def conversion_performance_table(rows: pa.Table, index: dict[str, CreativeInfo],
+                                 extended: tuple[str, ...] = ()) -> pa.Table:
+    """Shape merged ``conversion_performance`` columns (CREATIVE, CONVERSION pivots) into the spec table."""
+
+    def dimensions(pivots: tuple[str, ...], info: CreativeInfo | None) -> dict[str, Any]:
+        return shape_conversion_performance(pivots[0], pivots[1], _DAY0, {}, info)
+
+    return _spec_table("conversion_performance", rows, index, dimensions, extended)
+
+
+def _spec_table(table: str, rows: pa.Table, index: dict[str, CreativeInfo],
+                dimensions: Callable[[tuple[str, ...], CreativeInfo | None], dict[str, Any]],
+                extended: tuple[str, ...]) -> pa.Table:
+    schema = arrow_schema(table)
+    metrics = metric_columns(table)
+    count = sum(1 for name in rows.column_names if name.startswith("pivot_"))
+    pivots = [rows.column(pivot_column(i)).combine_chunks() for i in range(count)]
+    combo, distinct = _distinct_pivots(pivots)
+    dims: dict[str, list[Any]] = {}
+    for values in distinct:
+        row = dimensions(values, index.get(urn_id(values[0]) or ""))
+        for column, value in row.items():
+            if column not in metrics and column != "metric_date":
+                dims.setdefault(column, []).append(value)
+    arrays: list[pa.Array] = []
+    for field in schema:
+        if field.name == "metric_date":
+            arrays.append(rows.column(DAY).combine_chunks())
+        elif field.name in metrics:  # a field the report did not ask for is null, as metrics.get() gives None
+            arrays.append(rows.column(metrics[field.name]).combine_chunks() if metrics[field.name] in rows.column_names
+                          else pa.nulls(rows.num_rows, field.type))
+        else:
+            arrays.append(pa.array(dims.get(field.name, []), type=field.type).take(combo))
+    for name in extended:  # the newer metrics, as extended_values() adds them to a dict row
+        schema = schema.append(pa.field(name.lower(), pa.float64()))
+        arrays.append(rows.column(name).combine_chunks())
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def _distinct_pivots(pivots: list[pa.Array]) -> tuple[pa.Array, list[tuple[str, ...]]]:
+    """Each row's position among the distinct pivot combinations, and those combinations as tuples."""
+    code = pa.array([], type=pa.int64())
+    for i, part in enumerate(pivots):
+        values = pc.unique(part)
+        rank = pc.index_in(part, value_set=values).cast(pa.int64())
+        code = rank if i == 0 else pc.add(pc.multiply(code, len(values)), rank)
+    distinct_codes = pc.unique(code)
+    first = pc.index_in(distinct_codes, value_set=code)
+    combos = list(zip(*(part.take(first).to_pylist() for part in pivots), strict=True))
+    return pc.index_in(code, value_set=distinct_codes), combos

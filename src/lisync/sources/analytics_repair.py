@@ -1,0 +1,109 @@
+"""Re-reads account-months of a performance table without metadata trimming (the repair half of verify).
+
+The run's planner skips days and accounts that entity metadata says cannot have data. When LinkedIn's
+totals disagree with what landed, the disagreeing account-months are read again here with no such trust:
+every day of each month, one account per request (so every row is known to belong to that account even
+when its creative or campaign is missing from the listings), and handed to dlt to upsert on the table's key
+with the same columns as the run (extended metrics included). Savepoints are not read or moved.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
+
+import dlt
+from dlt.extract.resource import DltResource
+
+from lisync.config.settings import RunSettings
+from lisync.linkedin.ads.catalog import AccountCatalog
+from lisync.linkedin.analytics.fetch import FetchStats, ReportSpec, run_report
+from lisync.linkedin.analytics.planner import DEFAULT_BUDGET, AccountLoad
+from lisync.linkedin.analytics.report_fields import extended_metrics
+from lisync.linkedin.analytics.shape import (
+    CreativeInfo,
+    build_creative_index,
+    shape_ad_performance,
+    shape_conversion_performance,
+)
+from lisync.linkedin.analytics.shape_reports import extended_column_hints, extended_values, with_extended_chunks
+from lisync.linkedin.http.client import LinkedInClient
+from lisync.linkedin.http.errors import AccessDeniedError, NotFoundError
+from lisync.linkedin.http.restli import urn_id
+from lisync.sources.analytics import REPORTS, ROW_BATCH
+from lisync.spec.hints import with_spec
+
+__all__ = ["TSpans", "month_span", "repair_resource", "untrimmed_load"]
+
+# account id → date spans to re-read
+TSpans = Mapping[str, Sequence[tuple[dt.date, dt.date]]]
+
+
+def month_span(year: int, month: int, start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """Return the days of ``year-month`` within ``start…end``."""
+    first = dt.date(year, month, 1)
+    following = dt.date(year + month // 12, month % 12 + 1, 1)
+    return max(first, start), min(following - dt.timedelta(days=1), end)
+
+
+def untrimmed_load(account_id: str, start: dt.date, end: dt.date) -> AccountLoad:
+    """Return a load covering every day of ``start…end`` (one estimated row a day: no day is skipped)."""
+    return AccountLoad(account_id, start, end, (1,) * ((end - start).days + 1))
+
+
+def _index(catalog: AccountCatalog, account_id: str, table: str) -> dict[str, CreativeInfo]:
+    try:
+        groups = catalog.campaign_groups(account_id) if table == "ad_performance" else []
+        return build_creative_index(groups, catalog.campaigns(account_id), catalog.creatives(account_id))
+    except (AccessDeniedError, NotFoundError):
+        return {}
+
+
+def repair_rows(client: LinkedInClient, catalog: AccountCatalog, table: str, spans: TSpans, stats: FetchStats,
+                report: ReportSpec, extended: tuple[str, ...] = (), workers: int = 1,
+                counts: Counter[tuple[str, str]] | None = None) -> Iterator[list[dict[str, Any]]]:
+    """Yield shaped rows of ``table`` for every account and date span in ``spans``, in batches.
+
+    ``counts`` (when given) receives the rows read per ``(account id, "YYYY-MM")``.
+    """
+    for account_id, ranges in spans.items():
+        index = _index(catalog, account_id, table)
+        for start, end in ranges:
+            batch: list[dict[str, Any]] = []
+            for merged in run_report(client, report, [untrimmed_load(account_id, start, end)], stats,
+                                     DEFAULT_BUDGET, workers=workers):
+                for (pivots, day), metrics in merged.items():
+                    info = index.get(urn_id(pivots[0]) or "")
+                    if table == "ad_performance":
+                        row = shape_ad_performance(pivots[0], day, metrics, info) | extended_values(metrics, extended)
+                    else:
+                        row = shape_conversion_performance(pivots[0], pivots[1], day, metrics, info)
+                    row["account_id"] = row.get("account_id") or account_id
+                    if counts is not None:
+                        counts[(account_id, f"{day.year:04d}-{day.month:02d}")] += 1
+                    batch.append(row)
+                    if len(batch) >= ROW_BATCH:
+                        yield batch
+                        batch = []
+            if batch:
+                yield batch
+
+
+def repair_resource(settings: RunSettings, client: LinkedInClient, catalog: AccountCatalog, table: str,
+                    spans: TSpans, stats: FetchStats, counts: Counter[tuple[str, str]] | None = None) -> DltResource:
+    """Return a ``merge`` resource named ``table`` that re-reads ``spans`` with the run's columns."""
+    report = REPORTS[table]
+    extended = extended_metrics(settings.api_version, table) if settings.extended_metrics else ()
+    if extended:
+        report = with_extended_chunks(report, extended)
+    workers = client.retry_policy.max_concurrency
+
+    def rows() -> Iterator[list[dict[str, Any]]]:
+        yield from repair_rows(client, catalog, table, spans, stats, report, extended, workers, counts)
+
+    resource = with_spec(dlt.resource(rows, name=table), "merge")
+    if extended:
+        resource.apply_hints(columns=extended_column_hints(extended))
+    return resource

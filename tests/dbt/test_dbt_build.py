@@ -1,0 +1,107 @@
+"""`dbt build` of the lisync dbt project on DuckDB and PostgreSQL over sandbox data, reconciliation included."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import uuid
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import psycopg2
+import pytest
+from tests.dbt.conftest import TODAY, run_dbt
+from tests.e2e.conftest import DEFAULT_POSTGRES_DSN, reachable_postgres
+
+from lisync.config.settings import RunSettings
+from lisync.run.families import available_pipelines
+from lisync.run.pipeline import run
+from lisync.sandbox.server import SandboxServer
+
+pytestmark = pytest.mark.dbt
+
+START = TODAY - dt.timedelta(days=60)
+REPORTS = ["lisync__account_report", "lisync__campaign_group_report", "lisync__campaign_report",
+           "lisync__creative_report", "lisync__url_report", "lisync__organization_page_report"]
+
+
+def replicate(sandbox: SandboxServer, work: Path, dataset: str, **destination: Any) -> None:
+    settings = RunSettings(
+        pipelines=available_pipelines(), access_token="dbt-token", api_base_url=f"{sandbox.base_url}/rest",
+        dataset=dataset, pipeline_name=f"lisync_dbt_{dataset}", pipelines_dir=str(work / "dlt"), today=TODAY,
+        start_date=START, **destination)
+    summary = run(settings)
+    assert summary.status == "ok", summary.error
+
+
+def check_build(results: list[dict[str, Any]]) -> None:
+    status = {r["unique_id"]: r["status"] for r in results}
+    assert status and all(s in ("success", "pass") for s in status.values()), status
+    models = {uid.split(".")[-1] for uid in status if uid.startswith("model.")}
+    assert set(REPORTS) <= models
+    tests = [uid for uid in status if uid.startswith("test.")]
+    reconciliations = [t for t in tests if ".lisync_totals_match_" in t]
+    assert len(reconciliations) >= 6, reconciliations  # one per enabled report
+    assert any(".relationships_" in t for t in tests) and any(".unique_" in t for t in tests)
+
+
+def test_dbt_build_on_duckdb(dbt_bin: Path, dbt_sandbox: SandboxServer, tmp_path: Path) -> None:
+    db = tmp_path / "lisync.duckdb"
+    replicate(dbt_sandbox, tmp_path, "linkedin", duckdb_path=str(db))
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "profiles.yml").write_text(
+        f"lisync:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: {db}\n"
+        "      schema: main\n      threads: 2\n")
+    _, results = run_dbt(dbt_bin, ["build"], profiles, tmp_path, {"lisync_schema": "linkedin"})
+    check_build(results)
+    with contextlib.closing(duckdb.connect(str(db), read_only=True)) as conn:
+        report = conn.execute("select sum(spend), sum(impressions), sum(clicks) from "
+                              "main_lisync_reports.lisync__account_report").fetchone()
+        raw = conn.execute("select sum(costinlocalcurrency), sum(impressions), sum(clicks) "
+                           "from linkedin.ad_performance").fetchone()
+        assert report and raw and report[1] > 0
+        assert report[0] == pytest.approx(raw[0]) and report[1:] == tuple(int(v) for v in raw[1:])
+        ctr = conn.execute("select sum(clicks) * 1.0 / sum(impressions), max(ctr) from "
+                           "main_lisync_reports.lisync__account_report").fetchone()
+        assert ctr and 0 < ctr[0] <= ctr[1] < 1
+
+    # the reconciliation tests can fail: a raw row the reports no longer match
+    with contextlib.closing(duckdb.connect(str(db))) as conn:
+        conn.execute("update linkedin.ad_performance set impressions = impressions + 1000 "
+                     "where creative_id = (select min(creative_id) from linkedin.ad_performance)")
+    proc, results = run_dbt(dbt_bin, ["test", "--select", "lisync__campaign_report"], profiles, tmp_path,
+                            {"lisync_schema": "linkedin"}, check=False)
+    failed = {r["unique_id"] for r in results if r["status"] == "fail"}
+    assert proc.returncode != 0 and any(".lisync_totals_match_lisync__campaign_report" in t for t in failed), failed
+
+
+@pytest.mark.postgres
+def test_dbt_build_on_postgres(dbt_bin: Path, dbt_sandbox: SandboxServer, tmp_path: Path) -> None:
+    dsn = reachable_postgres(DEFAULT_POSTGRES_DSN)
+    dataset = f"dbt_{uuid.uuid4().hex[:10]}"
+    target_schema = f"{dataset}_models"
+    try:
+        replicate(dbt_sandbox, tmp_path, dataset, destination="postgres", destination_credentials=dsn)
+        profiles = tmp_path / "profiles"
+        profiles.mkdir()
+        (profiles / "profiles.yml").write_text(
+            "lisync:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: 127.0.0.1\n"
+            "      port: 5432\n      user: postgres\n      password: postgres\n      dbname: test\n"
+            f"      schema: {target_schema}\n      threads: 2\n")
+        _, results = run_dbt(dbt_bin, ["build"], profiles, tmp_path, {"lisync_schema": dataset})
+        check_build(results)
+        with contextlib.closing(psycopg2.connect(dsn)) as conn, conn.cursor() as cur:
+            cur.execute(f"select sum(impressions) from {target_schema}_lisync_reports.lisync__creative_report")
+            report = cur.fetchone()
+            cur.execute(f"select sum(impressions) from {dataset}.ad_performance")
+            raw = cur.fetchone()
+            assert report and raw and report[0] == raw[0] > 0
+    finally:
+        with contextlib.closing(psycopg2.connect(dsn)) as conn:
+            conn.autocommit = True
+            with conn.cursor() as cur:
+                for schema in (dataset, f"{dataset}_staging", target_schema, f"{target_schema}_lisync_staging",
+                               f"{target_schema}_lisync_reports"):
+                    cur.execute(f'drop schema if exists "{schema}" cascade')
