@@ -13,10 +13,10 @@ from dlt.common.schema.utils import new_table
 from typer.testing import CliRunner
 
 from lisync.cli import app
-from lisync.spec.naming import new_schema
 from lisync.spec.dictionary import DEFAULT_DOCS_PATH, REGENERATE_COMMAND, build_dictionary, markdown_cell, render
 from lisync.spec.hints import dlt_columns, dlt_references
 from lisync.spec.loader import all_tables
+from lisync.spec.naming import new_schema
 
 COMMITTED = Path(__file__).resolve().parents[2] / DEFAULT_DOCS_PATH
 RELATIONSHIP_LINE = re.compile(r'^\s+(\w+) (?:\}o--\|\||\}o--o\{) (\w+) : "([\w, ]+) → ([\w, ]+)"$')

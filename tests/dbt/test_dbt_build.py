@@ -23,7 +23,10 @@ pytestmark = pytest.mark.dbt
 
 START = TODAY - dt.timedelta(days=60)
 REPORTS = ["lisync__account_report", "lisync__campaign_group_report", "lisync__campaign_report",
-           "lisync__creative_report", "lisync__url_report", "lisync__organization_page_report"]
+           "lisync__creative_report", "lisync__url_report", "lisync__organization_page_report",
+           "lisync__monthly_demographic_report"]
+# every pipeline runs, ad_demographics included, so the demographic models are on
+VARIABLES = {"lisync__using_demographics": True}
 
 
 def replicate(sandbox: SandboxServer, work: Path, dataset: str, **destination: Any) -> None:
@@ -42,7 +45,7 @@ def check_build(results: list[dict[str, Any]]) -> None:
     assert set(REPORTS) <= models
     tests = [uid for uid in status if uid.startswith("test.")]
     reconciliations = [t for t in tests if ".lisync_totals_match_" in t]
-    assert len(reconciliations) >= 6, reconciliations  # one per enabled report
+    assert len(reconciliations) >= 7, reconciliations  # one per report
     assert any(".relationships_" in t for t in tests) and any(".unique_" in t for t in tests)
 
 
@@ -54,7 +57,7 @@ def test_dbt_build_on_duckdb(dbt_bin: Path, dbt_sandbox: SandboxServer, tmp_path
     (profiles / "profiles.yml").write_text(
         f"lisync:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: {db}\n"
         "      schema: main\n      threads: 2\n")
-    _, results = run_dbt(dbt_bin, ["build"], profiles, tmp_path, {"lisync_schema": "linkedin"})
+    _, results = run_dbt(dbt_bin, ["build"], profiles, tmp_path, {**VARIABLES, "lisync_schema": "linkedin"})
     check_build(results)
     with contextlib.closing(duckdb.connect(str(db), read_only=True)) as conn:
         report = conn.execute("select sum(spend), sum(impressions), sum(clicks) from "
@@ -72,7 +75,7 @@ def test_dbt_build_on_duckdb(dbt_bin: Path, dbt_sandbox: SandboxServer, tmp_path
         conn.execute("update linkedin.ad_performance set impressions = impressions + 1000 "
                      "where creative_id = (select min(creative_id) from linkedin.ad_performance)")
     proc, results = run_dbt(dbt_bin, ["test", "--select", "lisync__campaign_report"], profiles, tmp_path,
-                            {"lisync_schema": "linkedin"}, check=False)
+                            {**VARIABLES, "lisync_schema": "linkedin"}, check=False)
     failed = {r["unique_id"] for r in results if r["status"] == "fail"}
     assert proc.returncode != 0 and any(".lisync_totals_match_lisync__campaign_report" in t for t in failed), failed
 
@@ -90,7 +93,7 @@ def test_dbt_build_on_postgres(dbt_bin: Path, dbt_sandbox: SandboxServer, tmp_pa
             "lisync:\n  target: pg\n  outputs:\n    pg:\n      type: postgres\n      host: 127.0.0.1\n"
             "      port: 5432\n      user: postgres\n      password: postgres\n      dbname: test\n"
             f"      schema: {target_schema}\n      threads: 2\n")
-        _, results = run_dbt(dbt_bin, ["build"], profiles, tmp_path, {"lisync_schema": dataset})
+        _, results = run_dbt(dbt_bin, ["build"], profiles, tmp_path, {**VARIABLES, "lisync_schema": dataset})
         check_build(results)
         with contextlib.closing(psycopg2.connect(dsn)) as conn, conn.cursor() as cur:
             cur.execute(f"select sum(impressions) from {target_schema}_lisync_reports.lisync__creative_report")

@@ -90,12 +90,17 @@ TOTALS = [
     ("ad_analytics_by_creative", "cost_in_local_currency", "ad_performance", "costinlocalcurrency"),
     ("ad_analytics_by_creative", "cost_in_usd", "ad_performance", "costinusd"),
     ("ad_analytics_by_creative", "landing_page_clicks", "ad_performance", "landingpageclicks"),
-    ("ad_analytics_by_campaign", "clicks", "ad_performance", "clicks"),
-    ("ad_analytics_by_campaign", "cost_in_local_currency", "ad_performance", "costinlocalcurrency"),
-    ("ad_analytics_by_campaign", "external_website_conversions", "ad_performance", "externalwebsiteconversions"),
-    ("ad_analytics_by_campaign", "conversion_value_in_local_currency", "ad_performance",
+    ("ad_analytics_by_campaign", "clicks", "campaign_performance", "clicks"),
+    ("ad_analytics_by_campaign", "cost_in_local_currency", "campaign_performance", "costinlocalcurrency"),
+    ("ad_analytics_by_campaign", "external_website_conversions", "campaign_performance",
+     "externalwebsiteconversions"),
+    ("ad_analytics_by_campaign", "conversion_value_in_local_currency", "campaign_performance",
      "conversionvalueinlocalcurrency"),
+    ("ad_analytics_by_campaign", "approximate_member_reach", "campaign_performance", "approximatememberreach"),
 ]
+# Monthly demographic views: (view, pivot) over ad_demographics' MONTHLY rows
+DEMOGRAPHIC_VIEWS = [("monthly_ad_analytics_by_member_country", "MEMBER_COUNTRY_V2", "member_country"),
+                     ("monthly_ad_analytics_by_member_region", "MEMBER_REGION_V2", "member_region")]
 COUNTS = [("account_history", "ad_accounts"), ("campaign_group_history", "campaign_group_metadata"),
           ("campaign_history", "campaign_metadata"), ("creative_history", "creative_metadata")]
 
@@ -114,7 +119,7 @@ def view_columns(runner: Runner, schema: str, view: str) -> dict[str, str]:
 
 def test_views_match_fivetran_schema_and_raw_totals(runner: Runner) -> None:
     summary = runner.run("ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata",
-                         "ad_performance", start_date=START, today=TODAY)
+                         "ad_performance", "campaign_performance", "ad_demographics", start_date=START, today=TODAY)
     assert summary.status == "ok", summary.error
     schema = runner.dataset + SCHEMA_SUFFIX
     try:
@@ -144,9 +149,8 @@ def check_views(runner: Runner, schema: str) -> None:
             assert all(types[INT] | types[FLOAT] >= {landed[c]} for c in extra), view
         else:
             assert not extra, f"{view}: columns Fivetran does not have: {sorted(extra)}"
-    created = {name for name, o in outcomes.items() if o.created}
-    assert {"account_history", "campaign_group_history", "campaign_history", "creative_history",
-            "ad_analytics_by_creative", "ad_analytics_by_campaign"} <= created
+    assert all(o.created for o in outcomes.values()), {n: o.detail for n, o in outcomes.items() if not o.created}
+    assert "pivot CAMPAIGN" in outcomes["ad_analytics_by_campaign"].detail
 
     for view, column, table, raw in TOTALS:
         got = runner.scalar(f'select sum("{column}") from "{schema}"."{view}"')
@@ -157,9 +161,19 @@ def check_views(runner: Runner, schema: str) -> None:
             f"select count(*) from {{ds}}.{table}") > 0, view
     assert runner.scalar(f'select count(*) from "{schema}"."ad_analytics_by_creative"') == runner.scalar(
         "select count(*) from {ds}.ad_performance")
-    # a campaign-day row is the sum of that campaign's creative rows on that day
     assert runner.scalar(f'select count(*) from "{schema}"."ad_analytics_by_campaign"') == runner.scalar(
-        "select count(*) from (select distinct campaign_id, metric_date from {ds}.ad_performance) d")
+        "select count(*) from {ds}.campaign_performance")
+    for view, pivot, member in DEMOGRAPHIC_VIEWS:
+        got = runner.query(f'select count(*), sum(impressions), sum(cost_in_usd) from "{schema}"."{view}"')[0]
+        want = runner.query("select count(*), sum(impressions), sum(cast(costinusd as double precision)) "
+                            "from {ds}.ad_demographics where demographic_pivot = ? and granularity = 'MONTHLY'",
+                            [pivot])[0]
+        assert got[0] == want[0] > 0 and got[1] == want[1] and float(got[2]) == pytest.approx(float(want[2])), view
+        # every member value is a geo the geo view names
+        assert runner.scalar(f'select count(*) from "{schema}"."{view}" v left join "{schema}"."geo" g '
+                             f"on g.id = v.{member} where g.id is null") == 0, view
+    assert runner.scalar(f'select count(*) from "{schema}"."geo"') == runner.scalar(
+        "select count(*) from {ds}.demographic_values where value_type = 'geo'") > 0
     # ids join like Fivetran's: every creative row's creative has a campaign in campaign_history
     assert runner.scalar(
         f'select count(*) from "{schema}"."ad_analytics_by_creative" a left join "{schema}"."creative_history" c '
@@ -202,3 +216,20 @@ def test_setting_refreshes_the_views_after_each_run(e2e_sandbox: SandboxServer, 
     assert summary.status == "ok", summary.error
     assert runner.scalar("select count(*) from after_run.campaign_history") == runner.scalar(
         "select count(*) from {ds}.campaign_metadata") > 0
+
+
+def test_campaign_view_rolls_up_creative_rows_without_campaign_performance(e2e_sandbox: SandboxServer,
+                                                                          tmp_path: Path) -> None:
+    runner = Runner(e2e_sandbox, tmp_path)
+    assert runner.run("ad_performance", start_date=START, today=TODAY).status == "ok"
+    outcomes = {o.name: o for o in create_views_in_destination(make_pipeline(runner.settings()), "ft")}
+    assert "creative rows summed" in outcomes["ad_analytics_by_campaign"].detail
+    # a campaign-day row is the sum of that campaign's creative rows on that day; reach is not summed
+    assert runner.scalar("select count(*) from ft.ad_analytics_by_campaign") == runner.scalar(
+        "select count(*) from (select distinct campaign_id, metric_date from {ds}.ad_performance) d")
+    got = runner.query("select sum(impressions), sum(cost_in_usd) from ft.ad_analytics_by_campaign")[0]
+    want = runner.query("select sum(impressions), sum(cast(costinusd as double)) from {ds}.ad_performance")[0]
+    assert got[0] == want[0] and got[1] == pytest.approx(want[1])
+    columns = {c for c, in runner.query("select column_name from information_schema.columns "
+                                        "where table_schema = 'ft' and table_name = 'ad_analytics_by_campaign'")}
+    assert "video_views" in columns and "approximate_member_reach" not in columns

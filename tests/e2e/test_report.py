@@ -63,7 +63,8 @@ def report_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
     work = tmp_path_factory.mktemp("report")
     with SandboxServer(SandboxConfig(port=0, seed=7, scale="small", today=TODAY)) as sandbox:
         runner = Runner(sandbox, work)
-        summary = runner.run("ad_performance", "organization_pages", start_date=START, today=TODAY)
+        summary = runner.run("ad_performance", "organization_pages", "organization_followers", start_date=START,
+                             today=TODAY)
         assert summary.status == "ok", summary.error
         output = work / "out" / "report.html"
         output.parent.mkdir()
@@ -89,6 +90,10 @@ def test_report_fetches_nothing_and_shows_the_data(report_file: tuple[Path, Runn
     assert top[0] in page and f"{top[1]:,.2f}" in page
     spend = runner.scalar("select sum(cast(costinusd as double)) from {ds}.ad_performance")
     assert f"<b>{spend:,.2f}</b><span>Spend (USD)</span>" in page
+    # followers are LinkedIn's totals (organization_followers), walked back through the daily gains
+    assert '"title":{"text":"Followers"}' in page
+    total = runner.scalar("select max(follower_count) from {ds}.organization_followers where facet = 'total'")
+    assert f"{int(total)}" in page
 
 
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="needs chromium (apt-get install chromium)")

@@ -100,6 +100,7 @@ def test_entities_drift_weekly_over_the_clock_and_back(sandbox_factory: Callable
     changed = [k for k in before if after[k] != before[k]]
     assert changed and all(after[k][2] > before[k][2] for k in changed)  # an edit stamps lastModified
     assert any(after[k][0] != before[k][0] for k in changed)
-    assert world.campaign(changed[0])["status"] == after[changed[0]][0]  # GET agrees with the listing
+    single = world.campaign(changed[0])
+    assert single is not None and single["status"] == after[changed[0]][0]  # GET agrees with the listing
     world.clock.today = TODAY
     assert state() == before

@@ -9,9 +9,9 @@ select
     demo.account_id,
     demo.campaign_id,
     campaigns.campaign_name,
-    demo.pivot,
-    demo.pivot_value,
-    coalesce(vals.value_name, demo.pivot_value) as value_name,
+    demo.demographic_pivot,
+    demo.demographic_value,
+    coalesce(vals.value_name, demo.demographic_value) as value_name,
     vals.value_type,
     sum(demo.impressions) as impressions,
     sum(demo.clicks) as clicks,
@@ -24,5 +24,5 @@ select
     {{ lisync_safe_divide('1000 * sum(demo.spend)', 'sum(demo.impressions)') }} as cpm
 from demo
 left join {{ ref('stg_lisync__campaigns') }} as campaigns on campaigns.campaign_id = demo.campaign_id
-left join {{ ref('stg_lisync__demographic_values') }} as vals on vals.pivot_value = demo.pivot_value
+left join {{ ref('stg_lisync__demographic_values') }} as vals on vals.demographic_value = demo.demographic_value
 group by 1, 2, 3, 4, 5, 6, 7, 8

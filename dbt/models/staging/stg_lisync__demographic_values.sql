@@ -1,6 +1,6 @@
 {{ config(enabled=var('lisync__using_demographics', false)) }}
 select
-    value as pivot_value,
+    demographic_value,
     value_type,
     nullif(name, '') as value_name
 from {{ source('lisync', 'demographic_values') }}

@@ -40,6 +40,7 @@ from lisync.check.probes import (
     ad_account_roles,
     administered,
     ads_probe,
+    leads_probe,
     organization_problems,
     organization_roles,
     page_statistics_probe,
@@ -73,6 +74,7 @@ REPORTING_PIPELINES = frozenset({"ad_performance", "conversion_performance"})
 PAGE_PIPELINES = frozenset({"organization_pages", "organization_posts", "organization_followers",
                             "organization_video_statistics"})
 POST_PIPELINES = frozenset({"organization_posts", "organization_video_statistics"})
+LEAD_PIPELINES = frozenset({"lead_forms", "lead_form_responses"})
 
 # The scopes each probe proves (or disproves); a pipeline need is judged by the probe that covers it.
 PROBE_SCOPES: dict[str, frozenset[str]] = {
@@ -80,6 +82,7 @@ PROBE_SCOPES: dict[str, frozenset[str]] = {
     "reporting": frozenset({"r_ads_reporting"}),
     "page_statistics": frozenset({"rw_organization_admin"}),
     "posts": frozenset({"r_organization_social"}),
+    "leads": frozenset({"r_marketing_leadgen_automation"}),
 }
 
 
@@ -94,6 +97,8 @@ def _families(pipelines: Iterable[str]) -> set[str]:
         families |= {"org_acls", "page_statistics"}
     if chosen & POST_PIPELINES:
         families.add("posts")
+    if chosen & LEAD_PIPELINES:
+        families |= {"ads", "leads"}
     return families
 
 
@@ -136,6 +141,16 @@ def check_access(client: LinkedInClient, pipelines: list[str], *, account_ids: l
             probes["reporting"] = ProbeResult("reporting", "skipped", "no ad account to ask about")
         else:
             probes["reporting"], _ = probe("reporting", lambda: reporting_probe(client, target, today))
+
+    if "leads" in families:
+        readable = [a for a, role in account_roles.items() if role in AD_ACCOUNT_ROLES]
+        lead_account = next((a for a in [*(account_ids or []), *readable] if a in readable), None)
+        if probes["ads"].status != "ok":
+            probes["leads"] = ProbeResult("leads", "skipped", "the ad account probe failed")
+        elif lead_account is None:
+            probes["leads"] = ProbeResult("leads", "skipped", "no ad account to ask about")
+        else:
+            probes["leads"], _ = probe("leads", partial(leads_probe, client, lead_account))
 
     org_roles: list[OrgRole] = []
     if "org_acls" in families:
@@ -186,7 +201,7 @@ def _judge(verdict: PipelineCheck, probes: dict[str, ProbeResult], granted: froz
         if denied or (granted is not None and not need & granted):
             verdict.add(Problem(f"missing scope {describe_need(need)}", scope_fix(alternatives[0]), kind="scope",
                                 scopes=alternatives))
-    if name in ADS_PIPELINES and probes.get("ads", ProbeResult("ads", "skipped")).status == "ok":
+    if name in (ADS_PIPELINES | LEAD_PIPELINES) and probes.get("ads", ProbeResult("ads", "skipped")).status == "ok":
         for problem in account_problems(account_roles, account_ids):
             verdict.add(problem)
     if name in PAGE_PIPELINES and probes.get("org_acls", ProbeResult("org_acls", "skipped")).status == "ok":

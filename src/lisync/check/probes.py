@@ -18,7 +18,7 @@ from lisync.linkedin.auth.oauth import AuthError
 from lisync.linkedin.auth.scopes import AD_ACCOUNT_ROLES, ORGANIZATION_ROLE, ORGANIZATION_ROLE_STATE
 from lisync.linkedin.http.client import LinkedInClient
 from lisync.linkedin.http.errors import AccessDeniedError, LinkedInError, UnauthorizedError
-from lisync.linkedin.http.restli import RawValue, date_range, restli_list, urn, urn_id
+from lisync.linkedin.http.restli import RawValue, date_range, restli_list, restli_record, urn, urn_id
 
 __all__ = ["ACL_PAGE_SIZE", "ANALYTICS_PROBE_DAYS_BACK", "FINDER_HEADERS", "LEAST_AD_ACCOUNT_ROLE", "OrgRole",
            "account_problems", "ad_account_roles", "administered", "ads_probe", "organization_problems",
@@ -171,6 +171,12 @@ def organization_problems(roles: list[OrgRole], wanted: list[str] | None) -> lis
 def page_statistics_probe(client: LinkedInClient, org_id: str) -> Any:
     """Probe the page_statistics family: lifetime ``organizationPageStatistics`` of one page."""
     return client.get("organizationPageStatistics", {"q": "organization", "organization": urn("organization", org_id)})
+
+
+def leads_probe(client: LinkedInClient, account_id: str) -> Any:
+    """Probe the Lead Sync family: one lead form of one ad account (``leadForms?q=owner``)."""
+    owner = restli_record(sponsoredAccount=urn("sponsoredAccount", account_id))
+    return client.get("leadForms", {"q": "owner", "owner": owner, "count": 1})
 
 
 def posts_probe(client: LinkedInClient, org_id: str) -> Any:

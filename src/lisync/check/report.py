@@ -23,6 +23,13 @@ PRODUCT_FOR_SCOPE: dict[str, str] = {
     "r_ads": "Advertising API", "rw_ads": "Advertising API", "r_ads_reporting": "Advertising API",
     "rw_organization_admin": "Community Management API", "r_organization_admin": "Community Management API",
     "r_organization_social": "Community Management API",
+    "r_marketing_leadgen_automation": "Lead Sync API",
+}
+
+# Scopes of products LinkedIn approves one by one: the fix names the pipelines to sign in for (the default sign-in
+# leaves them out, see lisync.linkedin.auth.scopes.OPT_IN_PIPELINES).
+SEPARATELY_APPROVED: dict[str, tuple[str, ...]] = {
+    "r_marketing_leadgen_automation": ("lead_forms", "lead_form_responses"),
 }
 
 
@@ -120,6 +127,9 @@ def scope_fix(scope: str) -> str:
     """Return the fix for a missing scope."""
     product = PRODUCT_FOR_SCOPE.get(scope)
     app_note = f" (your LinkedIn app needs the {product} product for it)" if product else ""
+    if scope in SEPARATELY_APPROVED:
+        return (f"apply for the {product} product for your LinkedIn app (LinkedIn approves it separately), then "
+                f"run `lisync auth login {' '.join(SEPARATELY_APPROVED[scope])}` — it requests scope {scope}")
     return f"re-run `lisync auth login` — it requests scope {scope}{app_note}"
 
 

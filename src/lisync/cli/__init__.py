@@ -2,7 +2,8 @@
 
 Every user mistake surfaces as one line on stderr (no traceback) with exit code 2; a failed run exits 1.
 This module holds the app, the small commands and :func:`main`; the larger commands live beside it
-(``cli_run``, ``cli_sandbox``, ``cli_auth``, ``cli_check``) and the flag parsing in ``cli_settings``.
+(:mod:`lisync.cli.run`, :mod:`~lisync.cli.sandbox`, :mod:`~lisync.cli.auth`, :mod:`~lisync.cli.check`). Settings
+precedence lives in :mod:`lisync.config.resolve` and the token choice in :mod:`lisync.config.tokens`.
 """
 
 from __future__ import annotations

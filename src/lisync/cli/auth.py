@@ -22,7 +22,7 @@ from lisync.errors import ConfigError, LisyncError, NotSignedIn, SignInFailed
 from lisync.linkedin.auth.credentials import DEFAULT_AUTH_BASE_URL, CredentialStoreError
 from lisync.linkedin.auth.login import DEFAULT_CALLBACK_PORT, DEFAULT_LOGIN_TIMEOUT_SECONDS, auth_status, login, logout
 from lisync.linkedin.auth.oauth import AuthError, utc_now
-from lisync.linkedin.auth.scopes import parse_scopes, scopes_for
+from lisync.linkedin.auth.scopes import OPT_IN_PIPELINES, parse_scopes, scopes_for
 from lisync.linkedin.auth.tokens import ACCESS_TOKEN_ENV
 from lisync.linkedin.http.bearer import StaticTokenProvider
 from lisync.linkedin.http.client import LinkedInClient
@@ -79,6 +79,8 @@ def login_command(
     """
     try:
         wanted = parse_pipelines(pipelines or [])
+        if not pipelines:  # Lead Sync needs its own LinkedIn approval: asked for only when named
+            wanted = [p for p in wanted if p not in OPT_IN_PIPELINES]
         requested = sorted(parse_scopes(scopes)) if scopes else scopes_for(wanted)
         app_id = client_id or os.environ.get(CLIENT_ID_ENV) or linkedin_setting("client_id")
         if not app_id:

@@ -25,9 +25,11 @@ from lisync.config.tokens import (
 )
 from lisync.errors import LisyncError
 from lisync.linkedin.auth.oauth import AuthError, TokenInfo, introspect_token, utc_now
+from lisync.linkedin.auth.scopes import OPT_IN_PIPELINES
 from lisync.linkedin.auth.tokens import RefreshingTokenProvider
 from lisync.linkedin.http.client import LinkedInClient
 from lisync.linkedin.http.version import DEFAULT_API_VERSION
+from lisync.linkedin.leads.fetch import LEADGEN_SCOPE
 
 __all__ = ["TABLE_WIDTH", "check_command"]
 
@@ -90,7 +92,11 @@ def check_command(
             notes.extend([note] if note else [])
             return info
 
-        report = check_access(client, settings.pipelines, account_ids=settings.account_ids,
+        checked = settings.pipelines if pipelines else [p for p in settings.pipelines if p not in OPT_IN_PIPELINES]
+        if checked != settings.pipelines:
+            notes.append(f"{' and '.join(OPT_IN_PIPELINES)} not checked: they need {LEADGEN_SCOPE} (LinkedIn's "
+                         "separately approved Lead Sync API); name them to check it.")
+        report = check_access(client, checked, account_ids=settings.account_ids,
                               organization_ids=settings.organization_ids, introspect=introspect,
                               today=settings.today)
     except LisyncError as exc:

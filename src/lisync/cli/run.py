@@ -72,6 +72,9 @@ def run(
         "instead of skipping it with a note.", show_default=False)] = None,
     max_workers: Annotated[str | None, typer.Option(help="Most API requests in flight at once (1-32, "
                                                     "default 4).")] = None,
+    lead_pii: Annotated[str | None, typer.Option(
+        "--lead-pii", help="Personal values of lead_form_responses: keep (default), hash (keyed SHA-256 with "
+        "lead_pii_secret from dlt secrets) or drop (empty). Applied before anything is written.")] = None,
     shard: Annotated[str | None, typer.Option(help="Run as this shard of a sharded replication (see `lisync "
                                               "plan-shards`): own savepoints and staging, and Full tables "
                                               "replace only the shard's accounts and organizations.")] = None,
@@ -106,7 +109,8 @@ def run(
     return_freed_memory()
     try:
         settings = build_settings(
-            pipelines, start_date=start_date, update_window_days=update_window_days, accounts=accounts,
+            pipelines, lead_pii=lead_pii, start_date=start_date, update_window_days=update_window_days,
+            accounts=accounts,
             organizations=organizations, destination=destination, duckdb=duckdb, dataset=dataset,
             api_base_url=api_base_url, api_version=api_version, access_token=access_token,
             pipeline_name=pipeline_name, pipelines_dir=pipelines_dir, period=period,

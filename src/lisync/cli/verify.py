@@ -53,6 +53,8 @@ def verify(
     """Compare landed ad and conversion performance with LinkedIn's account-month totals, and posts with its listing.
 
     Exits 0 when everything agrees, 1 when an account-month differs or a listed post is missing (both named).
+    Without pipeline names it verifies ad_performance, conversion_performance and organization_posts where they
+    have landed.
 
     Example: lisync verify ad_performance --accounts 5100001 --duckdb lisync.duckdb --start-date 2026-01-01
     """
@@ -69,7 +71,7 @@ def verify(
             settings.today = parse_date(today, "--today", today=dt.date.max)
         provider = run_token_provider(settings.access_token)
         print_warnings(provider)
-        report, stats = verify_destination(settings, token_provider=provider, repair=repair)
+        report, stats = verify_destination(settings, token_provider=provider, repair=repair, landed_only=not pipelines)
     except LisyncError as exc:
         raise fail(str(exc), exc.exit_code) from None
     except LinkedInError as exc:

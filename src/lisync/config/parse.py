@@ -21,6 +21,7 @@ from lisync.spec.loader import load_spec
 CONFIG_SECTION = "sources.linkedin"
 # Keys lisync reads from [sources.linkedin]; anything else there is most likely a typo.
 KNOWN_KEYS = frozenset({
+    "lead_pii", "lead_pii_secret",
     "access_token", "api_base_url", "api_version", "account_ids", "organization_ids", "start_date",
     "update_window_days", "period", "keep_metrics_history", "posts_replication", "client_id", "client_secret",
     "refresh_token", "oauth_base_url", "credentials_path", "max_workers", "strict", "fivetran_views",

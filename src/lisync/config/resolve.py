@@ -20,7 +20,9 @@ from lisync.config.parse import (
     parse_window,
     parse_workers,
     resolve_access_token,
+    secret_value,
 )
+from lisync.config.personal_data import parse_lead_pii
 from lisync.config.reports import custom_reports, parse_demographic_pivots, parse_demographics_granularity
 from lisync.config.settings import (
     EXTRACT_FORMATS,
@@ -60,6 +62,7 @@ def build_settings(
     strict: bool | None = None,
     max_workers: str | None = None,
     shard: str | None = None,
+    lead_pii: str | None = None,
     history: bool | None = None,
     demographics_granularity: str | None = None,
     demographic_pivots: str | None = None,
@@ -79,6 +82,7 @@ def build_settings(
         ConfigError: For any invalid value, naming it and the fix.
     """
     check_config_keys(_config_section())
+    _refuse_empty_flags(accounts=accounts, organizations=organizations, duckdb=duckdb)
 
     def pick(flag_value: object, key: str) -> object:
         return flag_value if flag_value not in (None, "") else config_value(key)
@@ -108,6 +112,7 @@ def build_settings(
         strict=parse_bool(strict if strict is not None else config_value("strict"), "--strict"),
         retry_policy=RetryPolicy(max_concurrency=workers) if workers else RetryPolicy(),
         shard=parse_shard(shard),
+        lead_pii=parse_lead_pii(pick(lead_pii, "lead_pii"), secret_value("lead_pii_secret")),
         fivetran_views=_fivetran_views(config_value("fivetran_views")),
         history=parse_history(history if history is not None else config_value("history")),
         demographics_granularity=parse_demographics_granularity(
@@ -154,6 +159,19 @@ def _config_section() -> dict[str, object] | None:
     except Exception:
         return None
     return section if isinstance(section, dict) else None
+
+
+def _refuse_empty_flags(**flags: str | None) -> None:
+    """Refuse a flag given but empty (``--accounts ""``, ``--accounts ","``, ``--duckdb ""``): never "all"/default."""
+    for name, value in flags.items():
+        if value is None or value.replace(",", "").strip():
+            continue
+        flag = f"--{name}"
+        if name == "duckdb":
+            raise ConfigError(f"{flag} is empty: pass a DuckDB file path, or leave {flag} out for "
+                              f"{DEFAULT_DUCKDB_PATH} in the current folder.")
+        raise ConfigError(f"{flag} {value!r} lists no id: pass ids such as 123456,789012, or leave {flag} out to "
+                          "select every one the token can see.")
 
 
 def _check_version(value: str) -> str:

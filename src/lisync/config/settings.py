@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from lisync.config.defaults import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
+from lisync.config.personal_data import PersonalDataPolicy
 from lisync.linkedin.analytics.custom_reports import CustomReport
 from lisync.linkedin.http.retry import RetryPolicy
 from lisync.linkedin.http.version import DEFAULT_API_BASE_URL, DEFAULT_API_VERSION
@@ -56,6 +57,7 @@ class RunSettings:
         shard: Name of the shard this run is (see :mod:`lisync.run.shards`), or ``None`` for an unsharded run.
             A shard keeps its own dlt state and staging dataset, and its Full tables replace only the
             shard's own accounts and organizations, so shards can load into one dataset concurrently.
+        lead_pii: What the lead pipelines do with personal values (``--lead-pii keep|hash|drop``).
         fivetran_views: Schema in which to refresh the Fivetran-compatible views after each load (setting
             ``fivetran_views``; see :mod:`lisync.warehouse.fivetran_views`), or ``None`` for none.
         history: Entity tables that keep every version with ``valid_from``/``valid_to`` (dlt scd2) instead of
@@ -93,6 +95,7 @@ class RunSettings:
     strict: bool = False
     retry_policy: RetryPolicy = field(default_factory=RetryPolicy)
     shard: str | None = None
+    lead_pii: PersonalDataPolicy = field(default_factory=PersonalDataPolicy)
     fivetran_views: str | None = None
     history: tuple[str, ...] = ()
     demographics_granularity: str = "MONTHLY"

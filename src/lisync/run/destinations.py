@@ -18,6 +18,7 @@ from dlt.common.destination.reference import Destination
 
 from lisync.config.settings import RunSettings
 from lisync.errors import ConfigError
+from lisync.run.duckdb_file import check_duckdb_target
 from lisync.run.postgres import postgres_credentials
 
 __all__ = ["FILESYSTEM_DESTINATION_TYPE", "FILESYSTEM_FILE_FORMAT", "PREFERRED_FILE_FORMATS",
@@ -45,7 +46,7 @@ def make_destination(settings: RunSettings) -> Any:
         if settings.destination_credentials:
             raise ConfigError("--destination-credentials does not apply to duckdb: pass the file with "
                               "--duckdb PATH (or choose another --destination).")
-        path = Path(settings.duckdb_path).expanduser()
+        path = Path(settings.duckdb_path).expanduser().absolute()  # the current folder's, not dlt's
         if path.is_dir() or (path.parent.exists() and not path.parent.is_dir()) or (
                 path.parent.is_dir() and not os.access(path.parent, os.W_OK)):
             raise ConfigError(f"Cannot write DuckDB file {path}: it is a folder, or its folder is not a writable "
@@ -56,6 +57,7 @@ def make_destination(settings: RunSettings) -> Any:
         if path.stem.lower() == settings.dataset.lower():
             raise ConfigError(f"DuckDB file {path.name} is named like the dataset {settings.dataset!r}, which DuckDB "
                               "cannot tell apart: rename the file (e.g. lisync.duckdb) or pass another --dataset.")
+        check_duckdb_target(path)
         return dlt.destinations.duckdb(credentials=str(path), **_staging_layout(settings))
     secret = settings.destination_credentials
     try:

@@ -2,7 +2,8 @@
 
 A lisync *pipeline* is one of the contract's pipelines (named after its main table). Pipelines come in
 families that share LinkedIn lookups, each one ``@dlt.source`` in :mod:`lisync.sources`: ``ads`` (entity
-tables), ``analytics`` (performance tables) and ``pages`` (organization pages and posts). The ``ads`` and
+tables), ``analytics`` (performance tables), ``pages`` (organization pages and posts), ``leads`` (Lead
+Gen forms and responses). The ``ads`` and
 ``analytics`` sources share one per-account listing catalog. A new family adds its source module, a member of
 :data:`TFamily`, its entry in :data:`FAMILY_PIPELINES` and a branch in :func:`build_sources`.
 """
@@ -23,7 +24,7 @@ from lisync.linkedin.ads.catalog import AccountCatalog
 from lisync.linkedin.http.client import LinkedInClient
 from lisync.linkedin.pages.organizations import Organization
 from lisync.run.summary import RunSummary
-from lisync.sources import ads, analytics, organic, pages, reports
+from lisync.sources import ads, analytics, leads, organic, pages, reports
 from lisync.sources.partial import ScopeGuard
 from lisync.spec.loader import load_spec
 
@@ -37,15 +38,16 @@ __all__ = [
     "family_of",
 ]
 
-TFamily = Literal["ads", "analytics", "pages", "organic", "reports"]
+TFamily = Literal["ads", "analytics", "pages", "organic", "reports", "leads"]
 FAMILY_PIPELINES: dict[TFamily, tuple[str, ...]] = {
     "ads": ads.PIPELINES,
     "analytics": analytics.PIPELINES,
     "pages": pages.PIPELINES,
+    "leads": leads.PIPELINES,
     "organic": organic.PIPELINES,
     "reports": reports.PIPELINES,  # plus the custom reports a run declares (settings.custom_reports)
 }
-ACCOUNT_FAMILIES: tuple[TFamily, ...] = ("ads", "analytics", "reports")
+ACCOUNT_FAMILIES: tuple[TFamily, ...] = ("ads", "analytics", "reports", "leads")
 ORGANIZATION_FAMILIES: tuple[TFamily, ...] = ("pages",)
 # Pipelines of the mixed ``organic`` family that need the run's ad accounts, or its organizations.
 ACCOUNT_PIPELINES = organic.ACCOUNT_PIPELINES
@@ -117,6 +119,9 @@ def build_sources(settings: RunSettings, today: dt.date, client: LinkedInClient,
         elif family == "pages" and scope.organizations is not None:
             sources.append(pages.pages_source(pipelines, pages.PagesInputs(
                 settings, today, client, scope.organizations, guard, summary.add_note)))
+        elif family == "leads" and scope.accounts is not None:
+            sources.append(leads.leads_source(pipelines, leads.LeadsInputs(
+                settings, today, client, leads.lead_owners(scope.accounts, settings), guard, summary.add_note)))
         elif family == "reports" and scope.accounts is not None:
             sources.append(reports.reports_source(pipelines, analytics.AnalyticsInputs(
                 settings, today, client, scope.accounts, catalog, guard, summary.add_note, summary.details)))

@@ -14,6 +14,7 @@ import logging
 import os
 import signal
 import time
+from pathlib import Path
 from typing import Any
 
 import dlt
@@ -35,8 +36,9 @@ from lisync.run.destinations import (
     preferred_file_format,
 )
 from lisync.run.discovery import discover_scope
-from lisync.run.heal import drop_replayed_rows
 from lisync.run.families import build_sources
+from lisync.run.heal import drop_replayed_rows
+from lisync.run.run_lock import acquire_run_lock, hold_server_dataset_lock
 from lisync.run.load_guard import duckdb_write_lock, load_with_retry
 from lisync.run.progress import RunProgress
 from lisync.run.shards import restrict_to_shard
@@ -118,10 +120,12 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
     tables += [p for p in settings.pipelines if p not in contract]  # custom reports: one table each
     progress = RunProgress(stats, enabled=show_progress)
     pipeline: dlt.Pipeline | None = None
+    run_lock = acquire_run_lock(settings, working_folder(settings))  # one run per dataset: lisync.run.run_lock
     try:
         with progress:
             client = make_client(settings, token_provider, stats)
             pipeline = make_pipeline(settings)  # destination errors surface before any API call
+            hold_server_dataset_lock(run_lock, pipeline, settings)
             progress.stage("discovering accounts and organizations")
             scope = discover_scope(settings, client, summary)
             sources = build_sources(settings, today, client, scope, summary)
@@ -164,6 +168,7 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             with duckdb_write_lock(_duckdb_file(settings)):
                 summary.tables = count_rows(pipeline, tables)
     finally:
+        run_lock.release()
         summary.requests = stats.as_dict()
         summary.seconds = time.monotonic() - started
     return summary
@@ -200,7 +205,7 @@ def _one_line(exc: BaseException) -> str:
 def _describe_destination(settings: RunSettings) -> str:
     where = f"dataset {settings.dataset}" + (f", shard {settings.shard}" if settings.shard else "")
     if settings.destination == "duckdb":
-        return f"duckdb:{settings.duckdb_path} ({where})"
+        return f"duckdb:{Path(settings.duckdb_path).expanduser().absolute()} ({where})"
     return f"{settings.destination} ({where})"
 
 

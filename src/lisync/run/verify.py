@@ -61,6 +61,7 @@ class VerifyReport:
         found: Differences found before repairing.
         seconds: Wall-clock seconds.
         posts: Listed versus landed organization posts, when posts were verified.
+        table_requests: Totals requests per table (checks and re-checks).
     """
 
     scopes: list[TableScope] = field(default_factory=list)
@@ -71,6 +72,7 @@ class VerifyReport:
     found: int = 0
     seconds: float = 0.0
     posts: PostsCheck | None = None
+    table_requests: dict[str, int] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -89,7 +91,8 @@ class VerifyReport:
             "status": self.status,
             "account_months": self.account_months,
             "tables": {s.table: {"accounts": len(s.account_ids), "start": s.start.isoformat(),
-                                 "end": s.end.isoformat(), "account_months": s.account_months}
+                                 "end": s.end.isoformat(), "account_months": s.account_months,
+                                 "requests": self.table_requests.get(s.table, 0)}
                        for s in self.scopes},
             "requests": self.requests,
             "repair_requests": self.repair_requests,
@@ -124,6 +127,7 @@ def _differences(pipeline: dlt.Pipeline, client: LinkedInClient, scope: TableSco
     per_conversion = scope.table == "conversion_performance"
     theirs = fetch_account_totals(client, scope.account_ids, scope.start, scope.end, per_conversion)
     report.requests += theirs.requests
+    report.table_requests[scope.table] = report.table_requests.get(scope.table, 0) + theirs.requests
     with _maybe(locked):
         ours = landed_totals(pipeline, scope.table, scope.account_ids, scope.start, scope.end)
     return compare_totals(scope.table, theirs.totals, ours)

@@ -33,8 +33,11 @@ VERIFIABLE = (*VERIFIED_TABLES, "organization_posts")
 
 
 def verify_destination(settings: RunSettings, token_provider: TokenProvider | None = None,
-                       repair: bool = False) -> tuple[VerifyReport, RequestStats]:
+                       repair: bool = False, landed_only: bool = False) -> tuple[VerifyReport, RequestStats]:
     """Verify the destination of ``settings`` against LinkedIn (and repair differences with ``repair``).
+
+    ``landed_only`` keeps only the selected pipelines whose table exists in the destination (what
+    ``lisync verify`` does when no pipeline is named).
 
     Returns:
         The report and the client's request counters (every request verification cost).
@@ -52,6 +55,9 @@ def verify_destination(settings: RunSettings, token_provider: TokenProvider | No
     lock_file = settings.duckdb_path if settings.destination == "duckdb" and settings.shard else None
     with duckdb_write_lock(lock_file):
         restore_state_from_destination(pipeline, settings.destination)
+    if landed_only:
+        landed = set(pipeline.default_schema.data_table_names()) if pipeline.default_schema_name else set()
+        settings = dataclasses.replace(settings, pipelines=[p for p in settings.pipelines if p in landed])
     scope = discover_scope(settings, client, summary)
     tables = [t for t in VERIFIED_TABLES if t in settings.pipelines]
     accounts = tuple(scope.accounts.selected_ids) if scope.accounts is not None else ()

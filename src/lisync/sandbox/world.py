@@ -51,7 +51,7 @@ World API (read by every route module and by the analytics model):
   ``account_roles_for(grant)``.
 * ``world.organization_ids_for_ads``: organization ids (``100000 + i``) that accounts and campaigns
   reference; the organic world uses the same ids for its company pages.
-* ``world.analytics`` and ``world.organic``: lazily built models owned by other modules.
+* ``world.analytics``, ``world.organic`` and ``world.leads``: lazily built models owned by other modules.
 
 Generation lives elsewhere: :mod:`~lisync.sandbox.ads.entities` draws the entities in a fixed order
 (with :mod:`~lisync.sandbox.ads.campaigns`, :mod:`~lisync.sandbox.ads.creatives`,
@@ -77,6 +77,7 @@ from lisync.sandbox.ads.settings import (
 )
 from lisync.sandbox.analytics.model import AnalyticsModel
 from lisync.sandbox.clock import Clock
+from lisync.sandbox.leads.world import LeadsWorld
 from lisync.sandbox.oauth.grants import TokenGrant
 from lisync.sandbox.oauth.state import OAuthState, new_oauth_state
 from lisync.sandbox.organic.world import OrganicWorld
@@ -308,6 +309,11 @@ class World:
     def organic(self) -> OrganicWorld:
         """The organic world, built on first use."""
         return OrganicWorld(self.seed, self.scale, self.clock, anchor_day=self.anchor_day)
+
+    @cached_property
+    def leads(self) -> LeadsWorld:
+        """The Lead Gen world (forms and responses), built on first use."""
+        return LeadsWorld(self)
 
     # ---------------------------------------------------------------------------------------- indexes
 

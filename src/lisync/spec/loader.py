@@ -38,12 +38,15 @@ class ColumnSpec:
         type: The spec's type (text, float, boolean, date, timestamp).
         description: What the column means (goes into the warehouse as a comment).
         references: ``(table, column)`` this column points to, if the spec draws a relationship.
+        personal: Whether the column holds personal data (``"personal": true`` in the contract): the lead
+            pipelines keep, hash or empty it as ``--lead-pii`` says, and its description says so.
     """
 
     name: str
     type: TSpecType
     description: str
     references: tuple[str, str] | None
+    personal: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,7 +158,8 @@ def load_contract(folder: Traversable | None = None, extensions: bool = True) ->
                     description = corrected(corrections, t["table"], c["name"], c.get("description") or "")
                     if (t["table"], c["name"]) in notes:
                         description = f"{description.rstrip('. ')}. {notes[t['table'], c['name']]}"
-                    cols.append(ColumnSpec(c["name"], c["type"], description, target))
+                    cols.append(ColumnSpec(c["name"], c["type"], description, target,
+                                           bool(c.get("personal", False))))
                 tables.append(TableSpec(
                     name=t["table"], pipeline=p["pipeline"], pipeline_id=pid, replication=p["replication"],
                     parent=t.get("parent"),

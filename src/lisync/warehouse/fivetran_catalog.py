@@ -235,7 +235,7 @@ AD_ANALYTICS_BY_CAMPAIGN = FivetranView(
 
 _MONTH = ("CAST(CAST(EXTRACT(YEAR FROM s.metric_date) AS INTEGER) AS TEXT) || '-' || "
           "lpad(CAST(CAST(EXTRACT(MONTH FROM s.metric_date) AS INTEGER) AS TEXT), 2, '0')")
-_GEO_ID = "CAST(regexp_replace(s.pivot_value, '^.*:', '') AS BIGINT)"
+_GEO_ID = "CAST(regexp_replace(s.demographic_value, '^.*:', '') AS BIGINT)"
 
 
 _DEMOGRAPHIC_COLUMNS = {k: v for k, v in _METRIC_COLUMNS.items() if k != "conversion_value_in_local_currency"}
@@ -247,11 +247,12 @@ def _monthly_demographic(name: str, member_column: str, pivot: str) -> FivetranV
         columns=(("campaign_id", "bigint"), ("month", "text"), (member_column, "bigint"), *_AD_METRICS,
                  ("_fivetran_synced", "timestamp")),
         sources=(Source(
-            tables={"ad_demographics": ("metric_date", "granularity", "campaign_id", "pivot", "pivot_value",
+            tables={"ad_demographics": ("metric_date", "granularity", "campaign_id", "demographic_pivot",
+                                        "demographic_value",
                                         *_DEMOGRAPHIC_COLUMNS.values())},
             exprs={"campaign_id": "s.campaign_id", "month": _MONTH, member_column: _GEO_ID,
                    **{k: _num(v) for k, v in _DEMOGRAPHIC_COLUMNS.items()}, "_fivetran_synced": SYNCED},
-            where=f"s.pivot = '{pivot}' AND s.granularity = 'MONTHLY'",
+            where=f"s.demographic_pivot = '{pivot}' AND s.granularity = 'MONTHLY'",
             note=f"campaign × {pivot} value × month (LinkedIn serves top values only)"),),
         using_variable=f"linkedin_ads__using_{name}",
         missing={"conversion_value_in_local_currency": "ad_demographics does not request it"},
@@ -267,7 +268,7 @@ GEO = FivetranView(
     name="geo",
     columns=(("id", "bigint"), ("value", "text"), ("_fivetran_synced", "timestamp")),
     sources=(Source(
-        tables={"demographic_values": ("value", "value_type", "value_id", "name")},
+        tables={"demographic_values": ("demographic_value", "value_type", "value_id", "name")},
         exprs={"id": "s.value_id", "value": "s.name", "_fivetran_synced": SYNCED},
         where="s.value_type = 'geo' AND s.value_id IS NOT NULL AND s.value_id <> ''",
         note="LinkedIn geo ids with their names (from demographic_values)"),),

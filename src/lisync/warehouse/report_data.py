@@ -41,6 +41,17 @@ GROUP BY metric_date, organization_urn
 ORDER BY organization_urn, metric_date
 """
 
+# The latest follower total per page (organization_followers' 'total' facet rows), when that table exists.
+TOTALS_SQL = """
+SELECT f.organization_urn, f.snapshot_date, MAX(f.follower_count)
+FROM {ds}.organization_followers f
+JOIN (SELECT organization_urn, MAX(snapshot_date) AS last_day FROM {ds}.organization_followers
+      WHERE facet = 'total' GROUP BY organization_urn) l
+  ON l.organization_urn = f.organization_urn AND l.last_day = f.snapshot_date
+WHERE f.facet = 'total'
+GROUP BY f.organization_urn, f.snapshot_date
+"""
+
 
 @dataclass(frozen=True)
 class DailyTotals:
@@ -143,19 +154,42 @@ def read_report_data(client: Any, dataset: str, top_n: int = TOP_N) -> ReportDat
     else:
         data.missing["ads"] = "ad_performance"
     if "organization_pages" in landed:
-        data.followers = _cumulative_gains(client.execute_sql(GAINS_SQL.format(ds=ds)) or [])
+        gains = client.execute_sql(GAINS_SQL.format(ds=ds)) or []
+        totals: dict[str, tuple[dt.date, int]] = {}
+        if "organization_followers" in landed:
+            totals = {str(urn): (_as_date(day), _int(count))
+                      for urn, day, count in client.execute_sql(TOTALS_SQL.format(ds=ds)) or [] if count is not None}
+        data.followers = follower_series(gains, totals)
+        data.followers_are_gains = not totals
     else:
         data.missing["followers"] = "organization_pages"
     return data
 
 
-def _cumulative_gains(rows: list[Any]) -> list[FollowerPoint]:
+def follower_series(gains: list[Any], totals: dict[str, tuple[dt.date, int]]) -> list[FollowerPoint]:
+    """Followers per page and day: walked back from the latest total, else gains summed from the first day.
+
+    With a total ``T`` counted on day ``S``, the count at the end of day ``d`` is ``T`` minus the gains of the
+    days after ``d`` up to ``S``. Pages without a total get their running sum of gains.
+    """
+    by_page: dict[str, list[tuple[dt.date, str, int]]] = {}
+    for day, urn, name, gain in gains:
+        by_page.setdefault(str(urn), []).append((_as_date(day), str(name or urn), _int(gain)))
     points: list[FollowerPoint] = []
-    running: dict[str, int] = {}
-    for day, urn, name, gain in rows:
-        label = str(name or urn)
-        running[label] = running.get(label, 0) + _int(gain)
-        points.append(FollowerPoint(_as_date(day), label, running[label]))
+    for urn, days in by_page.items():
+        label = days[-1][1]
+        if urn in totals:
+            snapshot_day, total = totals[urn]
+            later = sum(g for d, _, g in days if d <= snapshot_day)
+            for day, _, gain in days:
+                if day <= snapshot_day:
+                    later -= gain
+                    points.append(FollowerPoint(day, label, total - later))
+        else:
+            running = 0
+            for day, _, gain in days:
+                running += gain
+                points.append(FollowerPoint(day, label, running))
     return points
 
 

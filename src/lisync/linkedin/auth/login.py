@@ -36,7 +36,7 @@ from lisync.linkedin.auth.oauth import (
     revoke_token,
     utc_now,
 )
-from lisync.linkedin.auth.scopes import PIPELINES, blocked_pipelines
+from lisync.linkedin.auth.scopes import DEFAULT_PIPELINES, blocked_pipelines
 
 __all__ = ["AuthStatus", "CallbackServer", "LogoutResult", "auth_status", "login", "logout"]
 
@@ -308,13 +308,13 @@ def _when(moment: dt.datetime | None, now: dt.datetime | None) -> str:
 
 
 def auth_status(credentials: Credentials | None, now: dt.datetime | None = None,
-                pipelines: Iterable[str] = PIPELINES) -> AuthStatus:
+                pipelines: Iterable[str] = DEFAULT_PIPELINES) -> AuthStatus:
     """Summarise credentials for display.
 
     Args:
         credentials: Stored credentials, or ``None``.
         now: Current time (default: now).
-        pipelines: Pipelines whose scopes to check; all by default.
+        pipelines: Pipelines whose scopes to check; by default all but the opt-in (Lead Sync) ones.
 
     Returns:
         The status; render it with :meth:`AuthStatus.lines`.

@@ -17,6 +17,9 @@ Sources (Microsoft Learn LinkedIn Marketing docs, checked for this module):
 * Organization video statistics (video-analytics-api): ``r_organization_social``, with an ADMINISTRATOR or
   DIRECT_SPONSORED_CONTENT_POSTER role on the page.
 * Ad account users (``adAccountUsers?q=accounts``): ``r_ads`` or ``rw_ads`` with an ad account role.
+* Lead Gen forms and responses (``/leadForms?q=owner``, ``/leadFormResponses?q=owner``):
+  ``r_marketing_leadgen_automation``, granted with LinkedIn's separately approved Lead Sync API product
+  (lead-sync/getting-access-leadsync), plus ``r_ads`` to list the accounts and a role on each.
 * Organization posts (``/posts?q=author``): ``r_organization_social`` (posts-api; member role ADMINISTRATOR,
   DIRECT_SPONSORED_CONTENT_POSTER or CONTENT_ADMIN), plus ``rw_organization_admin`` for the lifetime post
   statistics from ``organizationalEntityShareStatistics`` (ADMINISTRATOR).
@@ -42,6 +45,7 @@ _ADS = frozenset({"r_ads", "rw_ads"})
 _REPORTING = frozenset({"r_ads_reporting"})
 _ORG_STATS = frozenset({"rw_organization_admin"})
 _ORG_SOCIAL = frozenset({"r_organization_social"})
+_LEADGEN = frozenset({"r_marketing_leadgen_automation"})
 
 # The scope asked for at login to satisfy each need (least privilege where LinkedIn offers a choice,
 # except pages: rw_organization_admin is what the Community Management product grants and documents on
@@ -51,6 +55,7 @@ _PREFERRED: dict[frozenset[str], str] = {
     _REPORTING: "r_ads_reporting",
     _ORG_STATS: "rw_organization_admin",
     _ORG_SOCIAL: "r_organization_social",
+    _LEADGEN: "r_marketing_leadgen_automation",
 }
 
 
@@ -105,6 +110,9 @@ PIPELINE_ACCESS: dict[str, PipelineAccess] = {
                        ("/rest/posts?q=author",
                         "/rest/organizationalEntityShareStatistics?q=organizationalEntity",
                         "/rest/images", "/rest/videos")),
+        PipelineAccess("lead_forms", (_LEADGEN, _ADS), _AD_ROLE, ("/rest/leadForms?q=owner",)),
+        PipelineAccess("lead_form_responses", (_LEADGEN, _ADS), _AD_ROLE,
+                       ("/rest/leadFormResponses?q=owner",)),
         PipelineAccess("organization_followers", (_ORG_STATS,), _ORG_ROLE,
                        ("/rest/organizationalEntityFollowerStatistics?q=organizationalEntity",
                         "/rest/networkSizes/{urn}")),
@@ -114,6 +122,10 @@ PIPELINE_ACCESS: dict[str, PipelineAccess] = {
     )
 }
 PIPELINES: tuple[str, ...] = tuple(PIPELINE_ACCESS)
+# Pipelines whose scope comes with a LinkedIn product of its own, approved separately (Lead Sync API): an app
+# without it gets ``unauthorized_scope_error`` when it asks, so their scopes are requested only when they are named.
+OPT_IN_PIPELINES: tuple[str, ...] = ("lead_forms", "lead_form_responses")
+DEFAULT_PIPELINES: tuple[str, ...] = tuple(p for p in PIPELINES if p not in OPT_IN_PIPELINES)
 
 
 def _access(pipeline: str) -> PipelineAccess:
@@ -123,11 +135,11 @@ def _access(pipeline: str) -> PipelineAccess:
         raise ValueError(f"Unknown pipeline {pipeline!r}: use one of {', '.join(PIPELINES)}.") from None
 
 
-def scopes_for(pipelines: Iterable[str] = PIPELINES) -> list[str]:
+def scopes_for(pipelines: Iterable[str] = DEFAULT_PIPELINES) -> list[str]:
     """Return the scopes to request at login so the given pipelines can run, sorted.
 
     Args:
-        pipelines: Pipeline names; all pipelines by default.
+        pipelines: Pipeline names; by default all but the opt-in ones (:data:`OPT_IN_PIPELINES`).
 
     Returns:
         One preferred scope per distinct need, e.g. ``["r_ads", "r_ads_reporting"]`` for ``ad_performance``.
@@ -146,12 +158,12 @@ def describe_need(need: frozenset[str]) -> str:
     return " or ".join(ordered)
 
 
-def blocked_pipelines(granted: Iterable[str], pipelines: Iterable[str] = PIPELINES) -> dict[str, list[str]]:
+def blocked_pipelines(granted: Iterable[str], pipelines: Iterable[str] = DEFAULT_PIPELINES) -> dict[str, list[str]]:
     """Return the pipelines the granted scopes cannot run, with what each one lacks.
 
     Args:
         granted: Scopes of the token (e.g. from the token response or introspection).
-        pipelines: Pipelines to check; all by default.
+        pipelines: Pipelines to check; by default all but the opt-in ones.
 
     Returns:
         ``{pipeline: ["r_ads_reporting", "r_ads or rw_ads"]}`` for each blocked pipeline; empty if none.

@@ -38,6 +38,10 @@ from lisync.sandbox.http.state import SandboxState
 log = logging.getLogger("lisync.sandbox.http.app")
 
 REST_PREFIX = "/rest"
+# Resources also answered without the /rest prefix: Airbyte source-linkedin-ads 5.4.1 requests
+# ``https://api.linkedin.com/leadFormResponses`` (its path starts with "/", which urljoin puts at the root).
+# LinkedIn's behaviour there is undocumented; the sandbox serves them like /rest (see docs/sandbox.md).
+ROOT_ALIASES = frozenset({"leadForms", "leadFormResponses"})
 RAW_SEND_KEY = "lisync.raw_send"
 
 
@@ -114,6 +118,8 @@ class SandboxDispatcher:
         path = raw_path.decode("latin-1").split("?", 1)[0]
         versioned = path == REST_PREFIX or path.startswith(REST_PREFIX + "/")
         route_path = path[len(REST_PREFIX) :] if versioned else path
+        if not versioned and path.split("/")[1] in ROOT_ALIASES:
+            versioned = True  # served as if under /rest (see ROOT_ALIASES)
         url_query = request.scope.get("query_string", b"").decode("latin-1")
         method = request.method.upper()
         override = request.headers.get("x-http-method-override")

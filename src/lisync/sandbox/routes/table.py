@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from lisync.sandbox.http.protocol import Route
-from lisync.sandbox.routes import analytics, standardized_data
+from lisync.sandbox.routes import analytics, leads, standardized_data
 from lisync.sandbox.routes.ads import accounts, campaigns, conversions, creatives
 from lisync.sandbox.routes.oauth import admin as oauth_admin
 from lisync.sandbox.routes.oauth import flow as oauth_flow
@@ -15,6 +15,7 @@ ROUTES: tuple[Route, ...] = (
     *conversions.ROUTES,
     *creatives.ROUTES,
     *analytics.ROUTES,
+    *leads.ROUTES,
     *media.ROUTES,
     *oauth_flow.ROUTES,
     *oauth_admin.ROUTES,

@@ -1,0 +1,136 @@
+"""Lead Sync row shaping and the personal-data policy, on elements shaped like LinkedIn's documented samples."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from typing import Any
+
+import pytest
+
+from lisync.config.personal_data import PersonalDataPolicy
+from lisync.linkedin.leads.shape import (
+    form_id_and_version,
+    shape_form,
+    shape_form_children,
+    shape_response,
+    shape_response_children,
+)
+
+# Shaped after the Lead Sync Postman collection's leadFormResponses sample (form 7234246, es_ES questions).
+FORM: dict[str, Any] = {
+    "id": 7234246,
+    "name": "Form with written spanish",
+    "owner": {"sponsoredAccount": "urn:li:sponsoredAccount:11223344"},
+    "creationLocale": {"country": "ES", "language": "es"},
+    "state": "PUBLISHED",
+    "created": 1690000000000,
+    "lastModified": 1690500000000,
+    "versionId": 2,
+    "reviewInfo": {"reviewStatus": "APPROVED"},
+    "hiddenFields": [{"name": "hidden_field", "value": "abc678"}, {"name": "campo_escondido", "value": "def789"}],
+    "content": {
+        "headline": {"localized": {"es_ES": "Titular"}},
+        "questions": [
+            {"questionId": 107234246, "name": "First name", "question": {"localized": {"es_ES": "Nombre"}},
+             "predefinedField": "FIRST_NAME", "responseEditable": True, "responseRequired": True,
+             "questionDetails": {"textQuestionDetails": {"maxResponseLength": 300}}},
+            {"questionId": 307234246, "name": "size", "question": {"localized": {"es_ES": "Tamaño"}},
+             "responseRequired": False,
+             "questionDetails": {"multipleChoiceQuestionDetails": {"options": [
+                 {"id": 1, "text": {"localized": {"es_ES": "1-10"}}},
+                 {"id": 2, "text": {"localized": {"es_ES": "11-50"}}}]}}},
+        ],
+        "legalInfo": {"privacyPolicyUrl": "https://example.com/privacy",
+                      "legalDisclaimer": {"localized": {"es_ES": "Aviso"}}},
+        "postSubmissionInfo": {"callToAction": "VISIT_COMPANY_WEBSITE", "callToActionTarget": "https://example.com",
+                               "message": {"localized": {"es_ES": "Gracias"}}},
+    },
+}
+RESPONSE: dict[str, Any] = {
+    "id": "4f3a7c4e-1b2d-4c5e-8f9a-0b1c2d3e4f50",
+    "owner": {"sponsoredAccount": "urn:li:sponsoredAccount:11223344"},
+    "leadType": "SPONSORED",
+    "versionedLeadGenFormUrn": "urn:li:versionedLeadGenForm:(urn:li:leadGenForm:7234246,2)",
+    "submitter": "urn:li:person:MpGcnvaU_p",
+    "submittedAt": 1690600000000,
+    "testLead": False,
+    "leadMetadata": {"sponsoredLeadMetadata": {"campaign": "urn:li:sponsoredCampaign:367378525"}},
+    "associatedEntity": {"associatedCreative": "urn:li:sponsoredCreative:123"},
+    "formResponse": {
+        "answers": [
+            {"questionId": 107234246, "answerDetails": {"textQuestionAnswer": {"answer": "Ada"}}},
+            {"questionId": 307234246, "answerDetails": {"multipleChoiceAnswer": {"options": [1, 2]}}},
+        ],
+        "consentResponses": [{"consentId": 9, "accepted": True}],
+    },
+}
+
+
+def test_form_row_reads_localized_texts_in_the_creation_locale() -> None:
+    row = shape_form(FORM)
+    assert row["id"] == "7234246" and row["account_id"] == "11223344" and row["organization_urn"] is None
+    assert (row["locale"], row["headline"], row["thank_you_message"]) == ("es_ES", "Titular", "Gracias")
+    assert row["version_id"] == 2.0 and row["review_status"] == "APPROVED"
+    assert row["created_at"] == dt.datetime.fromtimestamp(1690000000, tz=dt.UTC)
+    assert row["description"] is None  # absent in the element
+
+
+def test_form_children_questions_options_hidden_fields() -> None:
+    children = shape_form_children(FORM)
+    questions = children["lead_forms__questions"]
+    assert [(q["question_id"], q["question_type"], q["position"]) for q in questions] == [
+        ("107234246", "TEXT", 0.0), ("307234246", "MULTIPLE_CHOICE", 1.0)]
+    assert questions[0]["max_response_length"] == 300.0 and questions[1]["is_required"] is False
+    assert [(o["option_id"], o["option_text"]) for o in children["lead_forms__question_options"]] == [
+        ("1", "1-10"), ("2", "11-50")]
+    assert [h["name"] for h in children["lead_forms__hidden_fields"]] == ["hidden_field", "campo_escondido"]
+
+
+def test_response_row_and_children() -> None:
+    row = shape_response(RESPONSE)
+    assert (row["form_id"], row["form_version"], row["campaign_id"], row["creative_id"]) == (
+        "7234246", 2.0, "367378525", "123")
+    assert row["lead_type"] == "SPONSORED" and row["is_test_lead"] is False
+    children = shape_response_children(RESPONSE)
+    answers = children["lead_form_responses__answers"]
+    assert answers[0]["answer_text"] == "Ada" and answers[1]["selected_option_ids"] == "1,2"
+    assert children["lead_form_responses__consents"] == [
+        {"response_id": RESPONSE["id"], "consent_id": "9", "accepted": True, "submitted_at": row["submitted_at"]}]
+
+
+def test_test_leads_and_guests_leave_campaign_and_submitter_empty() -> None:
+    bare = {k: v for k, v in RESPONSE.items() if k not in ("leadMetadata", "associatedEntity", "submitter")}
+    row = shape_response({**bare, "testLead": True})
+    assert row["campaign_id"] is None and row["creative_id"] is None and row["submitter_urn"] is None
+
+
+@pytest.mark.parametrize(("urn", "expected"), [
+    ("urn:li:versionedLeadGenForm:(urn:li:leadGenForm:3162,1)", ("3162", 1.0)),
+    ("urn:li:leadGenForm:3162", (None, None)),
+    (None, (None, None)),
+])
+def test_versioned_form_urn(urn: str | None, expected: tuple[str | None, float | None]) -> None:
+    assert form_id_and_version(urn) == expected
+
+
+def test_personal_data_policy_keep_hash_drop() -> None:
+    row = {"answer_text": " Ada@Example.com ", "question_id": "1"}
+    assert PersonalDataPolicy().protect_row(row, ["answer_text"]) is row
+    secret = "s" * 16
+    hashed = PersonalDataPolicy("hash", secret).protect_row(row, ["answer_text"])
+    expected = hmac.new(secret.encode(), b"ada@example.com", hashlib.sha256).hexdigest()
+    assert hashed == {"answer_text": expected, "question_id": "1"} and row["answer_text"] == " Ada@Example.com "
+    assert PersonalDataPolicy("hash", "t" * 16).protect_value("ada@example.com") != expected  # keyed
+    assert PersonalDataPolicy("drop").protect_row(row, ["answer_text"])["answer_text"] is None
+    assert PersonalDataPolicy("hash", secret).protect_value(None) is None
+
+
+def test_hash_needs_a_long_secret_and_never_shows_it() -> None:
+    with pytest.raises(ValueError, match="lead_pii_secret") as error:
+        PersonalDataPolicy("hash", "short")
+    assert "short" not in str(error.value)
+    assert "s" * 16 not in repr(PersonalDataPolicy("hash", "s" * 16))
+    with pytest.raises(ValueError, match="keep, hash, drop"):
+        PersonalDataPolicy("mask")  # type: ignore[arg-type]

@@ -1,0 +1,191 @@
+"""End to end: the lead pipelines against the sandbox into DuckDB and Postgres, personal data, missing scope."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import gzip
+import hashlib
+import hmac
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.e2e.auth_helpers import AMBIENT_SETTINGS
+from tests.e2e.conftest import TODAY, Runner
+from typer.testing import CliRunner
+
+from lisync.cli import app
+from lisync.config.personal_data import PersonalDataPolicy
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.leads import LEAD_EMAIL_DOMAIN
+from lisync.sandbox.oauth.grants import ALL_SCOPES, TokenGrant
+from lisync.sandbox.server import SandboxServer
+from lisync.spec.loader import load_spec
+
+LEADS = ("lead_forms", "lead_form_responses")
+TABLES = [t.name for p in LEADS for t in load_spec()[p].tables]
+SECRET = "e2e-lead-secret-0123456789"
+NO_LEADS = TokenGrant(scopes=ALL_SCOPES - {"r_marketing_leadgen_automation"})
+
+
+def sandbox_leads(server: SandboxServer) -> tuple[set[str], set[str]]:
+    """Form ids and response ids the sandbox holds for the default member's accounts."""
+    world = server.world
+    forms, responses = set(), set()
+    for account_id in world.account_ids_for(world.default_grant):
+        owner = f"urn:li:sponsoredAccount:{account_id}"
+        forms |= {str(f["id"]) for f in world.leads.forms_of(owner)}
+        responses |= {r["id"] for r in world.leads.responses_of(owner)}
+    return forms, responses
+
+
+def emails(server: SandboxServer) -> set[str]:
+    world = server.world
+    out = set()
+    for account_id in world.account_ids_for(world.default_grant):
+        for lead in world.leads.responses_of(f"urn:li:sponsoredAccount:{account_id}"):
+            out |= {a["answerDetails"]["textQuestionAnswer"]["answer"] for a in lead["formResponse"]["answers"]
+                    if "@" in str(a["answerDetails"].get("textQuestionAnswer", {}).get("answer", ""))}
+    return out
+
+
+def files_containing(folder: Path, needle: bytes) -> list[Path]:
+    """Every file under ``folder`` whose bytes (gunzipped when gzip) contain ``needle``."""
+    found = []
+    for path in folder.rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            with contextlib.suppress(OSError):
+                data = gzip.decompress(data)
+        if needle in data:
+            found.append(path)
+    return found
+
+
+def test_both_pipelines_land_every_contract_column(runner: Runner) -> None:
+    summary = runner.run(*LEADS)
+    assert summary.status == "ok", summary.error
+    for table in TABLES:
+        runner.assert_matches_spec(table)
+    forms, responses = sandbox_leads(runner.sandbox)
+    assert {r[0] for r in runner.query('select id from "{ds}".lead_forms')} == forms
+    assert {r[0] for r in runner.query('select id from "{ds}".lead_form_responses')} == responses
+    assert runner.scalar('select count(*) from "{ds}".lead_forms__questions') >= len(forms) * 6
+    assert runner.scalar('select count(*) from "{ds}".lead_form_responses__answers') >= len(responses) * 6
+    assert runner.scalar("select count(*) from \"{ds}\".lead_form_responses where is_test_lead") >= 1
+    assert runner.scalar("select count(*) from \"{ds}\".lead_form_responses where campaign_id is not null "
+                         "and creative_id is not null and lead_type = 'SPONSORED'") >= 1
+    emails_landed = runner.scalar("select count(*) from \"{ds}\".lead_form_responses__answers "
+                                  f"where answer_text like '%@{LEAD_EMAIL_DOMAIN}'")
+    assert emails_landed == runner.scalar('select count(*) from "{ds}".lead_form_responses where form_id not in '
+                                          "(select id from \"{ds}\".lead_forms where organization_urn is not null)")
+
+
+@pytest.fixture
+def moving_sandbox() -> Iterator[SandboxServer]:
+    with SandboxServer(SandboxConfig(port=0, seed=7, scale="small", today=TODAY)) as server:
+        yield server
+
+
+def test_rerun_adds_only_new_responses(moving_sandbox: SandboxServer, tmp_path: Path) -> None:
+    runner = Runner(moving_sandbox, tmp_path)
+    assert runner.run("lead_form_responses").status == "ok"
+    first = {r[0] for r in runner.query('select id from "{ds}".lead_form_responses')}
+    first_answers = runner.scalar('select count(*) from "{ds}".lead_form_responses__answers')
+    assert runner.run("lead_form_responses").status == "ok"  # same day: nothing new, nothing doubled
+    assert runner.scalar('select count(*) from "{ds}".lead_form_responses') == len(first)
+    assert runner.scalar('select count(*) from "{ds}".lead_form_responses__answers') == first_answers
+    moving_sandbox.world.clock.advance(4)
+    assert runner.run("lead_form_responses").status == "ok"
+    rows = runner.query('select id, submitted_at, _dlt_load_id from "{ds}".lead_form_responses')
+    ids = [r[0] for r in rows]
+    assert len(ids) == len(set(ids))  # merged on id, never duplicated
+    _, expected = sandbox_leads(moving_sandbox)
+    assert set(ids) == expected and first < expected
+    last_load = max(r[2] for r in rows)
+    rewritten = [r for r in rows if r[2] == last_load]
+    window_start = dt.datetime.combine(TODAY - dt.timedelta(days=3), dt.time(), tzinfo=dt.UTC)
+    assert rewritten and all(r[1] >= window_start for r in rewritten)  # only the update window was re-read
+    duplicates = runner.scalar('select count(*) - count(distinct response_id || question_id) '
+                               'from "{ds}".lead_form_responses__answers')
+    assert duplicates == 0
+
+
+@pytest.mark.parametrize("mode", ["hash", "drop", "keep"])
+def test_personal_data_never_reaches_files_or_tables(moving_sandbox: SandboxServer, tmp_path: Path,
+                                                      mode: str, capsys: pytest.CaptureFixture[str],
+                                                      caplog: pytest.LogCaptureFixture) -> None:
+    runner = Runner(moving_sandbox, tmp_path)
+    policy = PersonalDataPolicy(mode, SECRET if mode == "hash" else None)  # type: ignore[arg-type]
+    summary = runner.run(*LEADS, lead_pii=policy)
+    assert summary.status == "ok", summary.error
+    addresses = emails(moving_sandbox)
+    assert addresses
+    needle = LEAD_EMAIL_DOMAIN.encode()
+    leaked = files_containing(tmp_path, needle)
+    landed = runner.scalar("select count(*) from \"{ds}\".lead_form_responses__answers "
+                           f"where answer_text like '%{LEAD_EMAIL_DOMAIN}'")
+    if mode == "keep":
+        assert leaked and landed  # proves the grep can find them
+    else:
+        assert not leaked and landed == 0
+    if mode == "hash":
+        sample = sorted(addresses)[0]
+        digest = hmac.new(SECRET.encode(), sample.strip().lower().encode(), hashlib.sha256).hexdigest()
+        assert runner.scalar('select count(*) from "{ds}".lead_form_responses__answers where answer_text = ?',
+                             [digest]) >= 1
+        assert runner.scalar('select count(*) from "{ds}".lead_form_responses where submitter_urn like ?',
+                             ["urn:li:person:%"]) == 0
+    if mode == "drop":
+        assert runner.scalar('select count(answer_text) from "{ds}".lead_form_responses__answers') == 0
+    said = capsys.readouterr().out + caplog.text + str(summary.to_json() if hasattr(summary, "to_json") else "")
+    assert LEAD_EMAIL_DOMAIN not in said and "urn:li:person:" not in said
+
+
+def no_scope_sandbox() -> SandboxServer:
+    return SandboxServer(SandboxConfig(port=0, seed=7, scale="small", today=TODAY, tokens={"no-leads": NO_LEADS}))
+
+
+def test_missing_scope_skips_lead_pipelines_with_a_note_or_fails_strict(tmp_path: Path) -> None:
+    with no_scope_sandbox() as server:
+        runner = Runner(server, tmp_path)
+        summary = runner.run("ad_accounts", *LEADS, access_token="no-leads")
+        assert summary.status == "ok", summary.error
+        notes = " ".join(summary.notes)
+        assert "r_marketing_leadgen_automation" in notes and "lead_forms" in notes
+        assert runner.scalar('select count(*) from "{ds}".ad_accounts') >= 1
+        strict = runner.run(*LEADS, access_token="no-leads", strict=True, pipeline_name="strict_leads")
+        assert strict.status == "failed"
+        assert strict.error and "r_marketing_leadgen_automation" in strict.error and "--strict" in strict.error
+
+
+def test_check_reports_the_lead_scope(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in AMBIENT_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LISYNC_CREDENTIALS_PATH", str(tmp_path / "credentials.json"))
+    with no_scope_sandbox() as server:
+        for token, missing in (("no-leads", True), ("any-token", False)):
+            result = CliRunner().invoke(app, ["check", *LEADS, "--api-base-url", f"{server.base_url}/rest",
+                                              "--access-token", token])
+            assert ("r_marketing_leadgen_automation" in result.stdout) is missing, result.stdout
+            assert result.exit_code == (1 if missing else 0), result.stdout
+            if missing:
+                assert "Lead Sync API" in result.stdout
+
+
+def test_named_organizations_add_their_organic_leads(e2e_sandbox: SandboxServer, tmp_path: Path) -> None:
+    world = e2e_sandbox.world
+    org_id = sorted(set(world.organic.administered_ids(None)) & set(world.organization_ids_for_ads))[0]
+    runner = Runner(e2e_sandbox, tmp_path)
+    summary = runner.run(*LEADS, organization_ids=[str(org_id)])
+    assert summary.status == "ok", summary.error
+    urn = f"urn:li:organization:{org_id}"
+    expected = {r["id"] for r in world.leads.responses_of(urn)}
+    landed = runner.query("select id, lead_type, account_id from \"{ds}\".lead_form_responses "
+                          "where organization_urn = ?", [urn])
+    assert expected and {r[0] for r in landed} == expected
+    assert {r[1] for r in landed} == {"COMPANY"} and {r[2] for r in landed} == {None}
+    assert runner.scalar('select count(*) from "{ds}".lead_forms where organization_urn = ?', [urn]) == 1
