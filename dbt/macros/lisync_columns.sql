@@ -6,9 +6,23 @@
     {{ return(column | lower in names) }}
 {%- endmacro %}
 
-{# The current version of each entity: with entity history (dlt's scd2 columns) the open version only. #}
-{% macro lisync_current_versions(relation) -%}
-    {%- if lisync_has_column(relation, '_dlt_valid_to') -%} where _dlt_valid_to is null {%- endif -%}
+{# The latest version of each entity. With entity history (`lisync run --history`: dlt scd2 columns valid_from and
+   valid_to) the table holds every version; an entity LinkedIn no longer lists keeps its closed last version,
+   so ads that ran under it still find their entity. Without history the table itself. Use in a FROM clause. #}
+{% macro lisync_latest_versions(relation, key='id') -%}
+    {%- if lisync_has_column(relation, 'valid_from') -%}
+    (
+        select versions.*
+        from {{ relation }} as versions
+        join (
+            select {{ key }} as latest_key, max(valid_from) as latest_from
+            from {{ relation }}
+            group by {{ key }}
+        ) as latest on latest.latest_key = versions.{{ key }} and latest.latest_from = versions.valid_from
+    ) as latest_versions
+    {%- else -%}
+    {{ relation }}
+    {%- endif -%}
 {%- endmacro %}
 
 {# A column if the table has it, else a typed NULL. #}

@@ -17,6 +17,7 @@ from lisync.linkedin.leads.shape import (
     shape_response,
     shape_response_children,
 )
+from lisync.spec.loader import load_contract, load_spec
 
 # Shaped after the Lead Sync Postman collection's leadFormResponses sample (form 7234246, es_ES questions).
 FORM: dict[str, Any] = {
@@ -134,3 +135,11 @@ def test_hash_needs_a_long_secret_and_never_shows_it() -> None:
     assert "s" * 16 not in repr(PersonalDataPolicy("hash", "s" * 16))
     with pytest.raises(ValueError, match="keep, hash, drop"):
         PersonalDataPolicy("mask")  # type: ignore[arg-type]
+
+
+def test_contract_marks_the_personal_columns_and_says_so() -> None:
+    personal = {(t.name, c.name): c.description for p in ("lead_forms", "lead_form_responses")
+                for t in load_spec()[p].tables for c in t.columns if c.personal}
+    assert set(personal) == {("lead_form_responses", "submitter_urn"), ("lead_form_responses__answers", "answer_text")}
+    assert all(text.startswith("PERSONAL DATA.") for text in personal.values())
+    assert not any(c.personal for p in load_contract(extensions=False).values() for t in p.tables for c in t.columns)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,8 @@ from lisync.sandbox.server import SandboxServer
 pytestmark = pytest.mark.dbt
 
 START = TODAY - dt.timedelta(days=60)
+HISTORY = ("ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata", "conversion_details")
+MOVE_DAYS = 28
 REPORTS = ["lisync__account_report", "lisync__campaign_group_report", "lisync__campaign_report",
            "lisync__creative_report", "lisync__url_report", "lisync__organization_page_report",
            "lisync__monthly_demographic_report"]
@@ -32,10 +36,19 @@ VARIABLES = {"lisync__using_demographics": True}
 def replicate(sandbox: SandboxServer, work: Path, dataset: str, **destination: Any) -> None:
     settings = RunSettings(
         pipelines=available_pipelines(), access_token="dbt-token", api_base_url=f"{sandbox.base_url}/rest",
-        dataset=dataset, pipeline_name=f"lisync_dbt_{dataset}", pipelines_dir=str(work / "dlt"), today=TODAY,
-        start_date=START, **destination)
+        dataset=dataset, pipeline_name=f"lisync_dbt_{dataset}", pipelines_dir=str(work / "dlt"),
+        today=sandbox.world.clock.today, start_date=START, **destination)
     summary = run(settings)
     assert summary.status == "ok", summary.error
+
+
+def move_clock(sandbox: SandboxServer, days: int) -> None:
+    """Move the sandbox clock over its admin API: entities drift (status, budget, names) weekly."""
+    request = urllib.request.Request(f"{sandbox.base_url}/_sandbox/clock", method="POST",
+                                     data=json.dumps({"advance_days": days}).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.status == 200
 
 
 def check_build(results: list[dict[str, Any]]) -> None:
@@ -51,7 +64,16 @@ def check_build(results: list[dict[str, Any]]) -> None:
 
 def test_dbt_build_on_duckdb(dbt_bin: Path, dbt_sandbox: SandboxServer, tmp_path: Path) -> None:
     db = tmp_path / "lisync.duckdb"
-    replicate(dbt_sandbox, tmp_path, "linkedin", duckdb_path=str(db))
+    # entity history on, and two runs around a clock move: entities have several versions the models must handle
+    replicate(dbt_sandbox, tmp_path, "linkedin", duckdb_path=str(db), history=HISTORY)
+    move_clock(dbt_sandbox, MOVE_DAYS)
+    try:
+        replicate(dbt_sandbox, tmp_path, "linkedin", duckdb_path=str(db), history=HISTORY)
+    finally:
+        dbt_sandbox.world.clock.today = TODAY
+    with contextlib.closing(duckdb.connect(str(db), read_only=True)) as conn:
+        versions = conn.execute("select count(*), count(distinct id) from linkedin.campaign_metadata").fetchone()
+        assert versions and versions[0] > versions[1] > 0
     profiles = tmp_path / "profiles"
     profiles.mkdir()
     (profiles / "profiles.yml").write_text(

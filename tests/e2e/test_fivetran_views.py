@@ -233,3 +233,19 @@ def test_campaign_view_rolls_up_creative_rows_without_campaign_performance(e2e_s
     columns = {c for c, in runner.query("select column_name from information_schema.columns "
                                         "where table_schema = 'ft' and table_name = 'ad_analytics_by_campaign'")}
     assert "video_views" in columns and "approximate_member_reach" not in columns
+
+
+def test_history_views_hold_every_version(tmp_path: Path) -> None:
+    with SandboxServer(SandboxConfig(port=0, seed=7, scale="small", today=TODAY)) as sandbox:
+        runner = Runner(sandbox, tmp_path)
+        assert runner.run("campaign_metadata", today=TODAY, history=("campaign_metadata",)).status == "ok"
+        sandbox.world.clock.today = TODAY + dt.timedelta(days=28)  # campaigns drift weekly over the clock
+        later = sandbox.world.clock.today
+        assert runner.run("campaign_metadata", today=later, history=("campaign_metadata",)).status == "ok"
+    outcomes = {o.name: o for o in create_views_in_destination(make_pipeline(runner.settings()), "ft")}
+    assert outcomes["campaign_history"].created
+    versions, ids = runner.query("select count(*), count(distinct id) from {ds}.campaign_metadata")[0]
+    assert versions > ids > 0
+    # one row per version, keyed like Fivetran's history tables: (id, last_modified_time)
+    assert runner.query("select count(*), count(distinct id), count(distinct (id, last_modified_time)) "
+                        "from ft.campaign_history")[0] == (versions, ids, versions)

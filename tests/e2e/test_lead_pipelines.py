@@ -7,6 +7,8 @@ import datetime as dt
 import gzip
 import hashlib
 import hmac
+import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from typer.testing import CliRunner
 from lisync.cli import app
 from lisync.config.personal_data import PersonalDataPolicy
 from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.faults import FaultConfig
 from lisync.sandbox.leads import LEAD_EMAIL_DOMAIN
 from lisync.sandbox.oauth.grants import ALL_SCOPES, TokenGrant
 from lisync.sandbox.server import SandboxServer
@@ -50,6 +53,19 @@ def emails(server: SandboxServer) -> set[str]:
     return out
 
 
+PERSONAL = [(t.name, c.name) for p in LEADS for t in load_spec()[p].tables for c in t.columns if c.personal]
+
+
+def column_comment(runner: Runner, table: str, column: str) -> str:
+    """The warehouse comment on one column (lisync writes the contract's descriptions after each load)."""
+    if runner.destination == "postgres":
+        sql = ("select col_description(format('%I.%I', ?, ?)::regclass, a.attnum) from pg_attribute a "
+               "where a.attrelid = format('%I.%I', ?, ?)::regclass and a.attname = ?")
+        return str(runner.scalar(sql, [runner.dataset, table, runner.dataset, table, column]) or "")
+    sql = "select comment from duckdb_columns() where schema_name = ? and table_name = ? and column_name = ?"
+    return str(runner.scalar(sql, [runner.dataset, table, column]) or "")
+
+
 def files_containing(folder: Path, needle: bytes) -> list[Path]:
     """Every file under ``folder`` whose bytes (gunzipped when gzip) contain ``needle``."""
     found = []
@@ -78,6 +94,8 @@ def test_both_pipelines_land_every_contract_column(runner: Runner) -> None:
     assert runner.scalar("select count(*) from \"{ds}\".lead_form_responses where is_test_lead") >= 1
     assert runner.scalar("select count(*) from \"{ds}\".lead_form_responses where campaign_id is not null "
                          "and creative_id is not null and lead_type = 'SPONSORED'") >= 1
+    for table, column in PERSONAL:
+        assert column_comment(runner, table, column).startswith("PERSONAL DATA"), (table, column)
     emails_landed = runner.scalar("select count(*) from \"{ds}\".lead_form_responses__answers "
                                   f"where answer_text like '%@{LEAD_EMAIL_DOMAIN}'")
     assert emails_landed == runner.scalar('select count(*) from "{ds}".lead_form_responses where form_id not in '
@@ -118,6 +136,7 @@ def test_rerun_adds_only_new_responses(moving_sandbox: SandboxServer, tmp_path: 
 def test_personal_data_never_reaches_files_or_tables(moving_sandbox: SandboxServer, tmp_path: Path,
                                                       mode: str, capsys: pytest.CaptureFixture[str],
                                                       caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
     runner = Runner(moving_sandbox, tmp_path)
     policy = PersonalDataPolicy(mode, SECRET if mode == "hash" else None)  # type: ignore[arg-type]
     summary = runner.run(*LEADS, lead_pii=policy)
@@ -141,7 +160,7 @@ def test_personal_data_never_reaches_files_or_tables(moving_sandbox: SandboxServ
                              ["urn:li:person:%"]) == 0
     if mode == "drop":
         assert runner.scalar('select count(answer_text) from "{ds}".lead_form_responses__answers') == 0
-    said = capsys.readouterr().out + caplog.text + str(summary.to_json() if hasattr(summary, "to_json") else "")
+    said = capsys.readouterr().out + caplog.text + json.dumps(summary.as_dict(), default=str)
     assert LEAD_EMAIL_DOMAIN not in said and "urn:li:person:" not in said
 
 
@@ -189,3 +208,18 @@ def test_named_organizations_add_their_organic_leads(e2e_sandbox: SandboxServer,
     assert expected and {r[0] for r in landed} == expected
     assert {r[1] for r in landed} == {"COMPANY"} and {r[2] for r in landed} == {None}
     assert runner.scalar('select count(*) from "{ds}".lead_forms where organization_urn = ?', [urn]) == 1
+
+
+@pytest.mark.parametrize("status", [403, 404])
+def test_a_refused_later_account_is_skipped_alone(moving_sandbox: SandboxServer, tmp_path: Path, status: int) -> None:
+    world = moving_sandbox.world
+    ids = world.account_ids_for(world.default_grant)
+    with_leads = [a for a in ids if world.leads.responses_of(f"urn:li:sponsoredAccount:{a}")]
+    refused = next(a for a in with_leads if a != ids[0])  # a later account (the first read proves the scope)
+    moving_sandbox.set_faults(FaultConfig(deny={f"/leadFormResponses*sponsoredAccount:{refused}*": status}))
+    runner = Runner(moving_sandbox, tmp_path)
+    summary = runner.run("lead_form_responses")
+    assert summary.status == "ok", summary.error
+    assert any(f"skipped account {refused}" in note for note in summary.notes), summary.notes
+    accounts = {r[0] for r in runner.query('select distinct account_id from "{ds}".lead_form_responses')}
+    assert accounts == {str(a) for a in with_leads if a != refused}

@@ -8,5 +8,4 @@ select
     reference as organization_urn,
     cast(to_timestamp(changeauditstamps__created / 1000.0) as {{ dbt.type_timestamp() }}) as created_at,
     cast(to_timestamp(changeauditstamps__lastmodified / 1000.0) as {{ dbt.type_timestamp() }}) as last_modified_at
-from {{ src }}
-{{ lisync_current_versions(src) }}
+from {{ lisync_latest_versions(src) }}

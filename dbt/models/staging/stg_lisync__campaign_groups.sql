@@ -8,5 +8,4 @@ select
     runschedule_end as run_schedule_end,
     changeauditstamps_created_time as created_at,
     changeauditstamps_lastmodified_time as last_modified_at
-from {{ src }}
-{{ lisync_current_versions(src) }}
+from {{ lisync_latest_versions(src) }}

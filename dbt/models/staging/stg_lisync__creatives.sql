@@ -11,5 +11,4 @@ select
     {{ lisync_optional_column(src, 'landing_page', 'landing_page') }},
     created_at,
     last_modified_at
-from {{ src }}
-{{ lisync_current_versions(src) }}
+from {{ lisync_latest_versions(src) }}

@@ -17,9 +17,12 @@ from lisync.config.settings import RunSettings
 from lisync.config.tokens import run_token_provider
 from lisync.errors import LisyncError
 from lisync.linkedin.http.version import DEFAULT_API_VERSION
+from lisync.run.duckdb_file import only_written_by
 from lisync.run.summary import RunSummary
 
 __all__ = ["demo", "finish", "run"]
+
+DEMO_PIPELINE_NAME = "lisync_demo"  # how the demo recognizes a database it wrote (its dlt state names it)
 
 
 def finish(summary: RunSummary, summary_json: str | None, show: bool = True) -> None:
@@ -139,6 +142,8 @@ def demo(
     scale: Annotated[str, typer.Option(help="Sandbox world size: tiny, small, medium or large.")] = "small",
     seed: Annotated[int, typer.Option(help="Sandbox seed (same seed, same data).")] = 42,
     summary_json: Annotated[str | None, typer.Option(help="Also write the run summary as JSON to this path.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --duckdb even when it is not an earlier demo's "
+                                        "database.")] = False,
 ) -> None:
     """Start the LinkedIn sandbox in-process and replicate every pipeline into a fresh DuckDB file.
 
@@ -154,7 +159,10 @@ def demo(
         resolve_scale(scale)
     except ValueError as exc:
         raise fail(str(exc)) from None
-    target = Path(duckdb)
+    target = Path(duckdb).expanduser().absolute()
+    if target.exists() and not force and not only_written_by(target, DEMO_PIPELINE_NAME):
+        raise fail(f"lisync demo will not replace {target}: it is not a database an earlier `lisync demo` wrote. "
+                   "Pass another --duckdb path, or --force to replace it.")
     for path in (target, target.with_name(target.name + ".wal")):
         path.unlink(missing_ok=True)
     workdir = tempfile.mkdtemp(prefix="lisync-demo-")
@@ -164,7 +172,7 @@ def demo(
             settings = RunSettings(
                 pipelines=available_pipelines(), access_token="lisync-demo-token",
                 api_base_url=f"{sandbox.base_url}/rest", duckdb_path=str(target), dataset=DEFAULT_DATASET,
-                pipeline_name="lisync_demo", pipelines_dir=workdir,
+                pipeline_name=DEMO_PIPELINE_NAME, pipelines_dir=workdir,
                 start_date=sandbox.world.clock.today - dt.timedelta(days=90))
             summary = runner_run(settings, show_progress=True)
             report = _demo_report(settings, target) if summary.status == "ok" else None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from lisync.errors import ConfigError
 
-__all__ = ["DUCKDB_MAGIC", "check_duckdb_target", "is_duckdb_file"]
+__all__ = ["DUCKDB_MAGIC", "check_duckdb_target", "is_duckdb_file", "only_written_by"]
 
 DUCKDB_MAGIC = b"DUCK"  # DuckDB's storage header: an 8-byte checksum, then these four bytes
 MAGIC_OFFSET = 8
@@ -48,3 +48,33 @@ def check_duckdb_target(path: Path) -> None:
         raise ConfigError(f"Cannot create DuckDB file {path} ({exc.strerror or type(exc).__name__}): pass a "
                           "--duckdb path in a folder you can write.") from None
     path.unlink()
+
+
+def only_written_by(path: Path, pipeline_name: str) -> bool:
+    """Whether the DuckDB file ``path`` holds nothing but what the dlt pipeline ``pipeline_name`` loaded.
+
+    True when every table is in a schema whose ``_dlt_pipeline_state`` names only ``pipeline_name`` (or dlt's
+    staging schema next to it); false for any other table, another pipeline's state, or an unreadable file.
+    """
+    import duckdb  # the destination's own driver; imported here so the module stays light for other checks
+
+    if not is_duckdb_file(path):
+        return False
+    try:
+        with duckdb.connect(str(path), read_only=True) as conn:
+            schemas = {r[0] for r in conn.execute(
+                "select distinct table_schema from information_schema.tables where table_catalog = current_database()"
+            ).fetchall()}
+            owned: set[str] = set()
+            for schema in schemas:
+                names = {r[0] for r in conn.execute(
+                    "select table_name from information_schema.tables where table_schema = ?", [schema]).fetchall()}
+                if "_dlt_pipeline_state" not in names:
+                    continue
+                pipelines = {r[0] for r in conn.execute(
+                    f'select distinct pipeline_name from "{schema}"._dlt_pipeline_state').fetchall()}
+                if pipelines == {pipeline_name}:
+                    owned |= {schema, f"{schema}_staging"}
+    except duckdb.Error:
+        return False
+    return schemas <= owned

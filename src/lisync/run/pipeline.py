@@ -38,6 +38,7 @@ from lisync.run.destinations import (
 from lisync.run.discovery import discover_scope
 from lisync.run.families import build_sources
 from lisync.run.heal import drop_replayed_rows
+from lisync.run.package_guard import drop_foreign_packages, tag_packages
 from lisync.run.run_lock import acquire_run_lock, hold_server_dataset_lock
 from lisync.run.load_guard import duckdb_write_lock, load_with_retry
 from lisync.run.progress import RunProgress
@@ -129,6 +130,9 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             progress.stage("discovering accounts and organizations")
             scope = discover_scope(settings, client, summary)
             sources = build_sources(settings, today, client, scope, summary)
+            dropped = drop_foreign_packages(pipeline, settings)  # packages of another destination: package_guard
+            if dropped:
+                summary.add_note(dropped)
             # The destination is the truth about savepoints (any worker, any local folder): lisync.run.state.
             with duckdb_write_lock(_duckdb_file(settings)):
                 note = restore_state_from_destination(pipeline, summary.destination)
@@ -136,6 +140,7 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
                 log.warning(note)
                 summary.add_note(note)
             progress.stage("extracting")
+            tag_packages(pipeline, settings)
             pipeline.extract(sources, loader_file_format=preferred_file_format(settings.destination))
             _kill_point("extract")
             progress.stage("normalizing")

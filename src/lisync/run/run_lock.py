@@ -48,8 +48,11 @@ class RunLock:
 
     def hold_file(self, path: Path, what: str) -> None:
         """Take the exclusive lock on ``path`` or raise :class:`RunInProgress` naming ``what``."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a+")  # noqa: SIM115 - held open for the run's whole length
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle = open(path, "a+")  # noqa: SIM115 - held open for the run's whole length
+        except OSError:
+            return  # a folder nobody can write: the destination check names the problem and the fix
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

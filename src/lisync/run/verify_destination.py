@@ -56,7 +56,7 @@ def verify_destination(settings: RunSettings, token_provider: TokenProvider | No
     with duckdb_write_lock(lock_file):
         restore_state_from_destination(pipeline, settings.destination)
     if landed_only:
-        landed = set(pipeline.default_schema.data_table_names()) if pipeline.default_schema_name else set()
+        landed: set[str] = set(pipeline.default_schema.data_table_names()) if pipeline.default_schema_name else set()
         settings = dataclasses.replace(settings, pipelines=[p for p in settings.pipelines if p in landed])
     scope = discover_scope(settings, client, summary)
     tables = [t for t in VERIFIED_TABLES if t in settings.pipelines]

@@ -39,7 +39,7 @@ from lisync.config.settings import RunSettings
 from lisync.errors import PartialAccessError
 from lisync.linkedin.ads.accounts import AccountScope
 from lisync.linkedin.http.client import LinkedInClient
-from lisync.linkedin.http.errors import AccessDeniedError
+from lisync.linkedin.http.errors import AccessDeniedError, NotFoundError
 from lisync.linkedin.leads.fetch import LEADGEN_SCOPE, RETENTION_DAYS, LeadOwner, read_forms, read_responses
 from lisync.linkedin.leads.shape import shape_form, shape_form_children, shape_response, shape_response_children
 from lisync.sources.incremental import get_savepoint, plan_read_window, set_savepoint
@@ -71,8 +71,8 @@ def scope_message(owner: LeadOwner) -> str:
     """The note (or ``--strict`` error) for a token LinkedIn refuses Lead Sync to."""
     return (f"LinkedIn refused the Lead Sync API (403 for {owner.scope} {owner.id}, which the member has a role "
             f"on): the token most likely lacks {LEADGEN_SCOPE}. That scope comes with "
-            "LinkedIn's separately approved Lead Sync API product: once your app has it, re-run "
-            "`lisync auth login` and check with `lisync check`")
+            "LinkedIn's separately approved Lead Sync API product: once your app has it, run "
+            "`lisync auth login lead_forms lead_form_responses`, and `lisync check lead_forms lead_form_responses`")
 
 
 def _personal_columns(table: str) -> tuple[str, ...]:
@@ -132,6 +132,9 @@ class LeadReader:
                     raise PartialAccessError(message + "; --strict makes this fail the run.") from None
                 self.scope_missing = True
                 self.add_note(f"skipped lead_forms and lead_form_responses: {message}.")
+                return None
+            except NotFoundError as error:
+                self.guard.record_skip(owner.scope, owner.id, error)
                 return None
         return self.guard.guarded(owner.scope, owner.id, lambda _: fetch(owner))
 

@@ -119,6 +119,18 @@ PIPELINE_ACCESS: dict[str, PipelineAccess] = {
         PipelineAccess("organization_video_statistics", (_ORG_SOCIAL,), _ORG_ROLE,
                        ("/rest/posts?q=author", "/rest/videoAnalytics?q=entity")),
         PipelineAccess("ad_account_users", (_ADS,), _AD_ROLE, ("/rest/adAccountUsers?q=accounts",)),
+        # reports family (issue #14): adAnalytics at account, group and campaign level, demographics with names
+        PipelineAccess("account_performance", (_REPORTING, _ADS), _AD_ROLE,
+                       ("/rest/adAnalytics?q=analytics", "/rest/adAccounts?q=search")),
+        PipelineAccess("campaign_group_performance", (_REPORTING, _ADS), _AD_ROLE,
+                       ("/rest/adAnalytics?q=analytics", "/rest/adAccounts/{id}/adCampaignGroups?q=search")),
+        PipelineAccess("campaign_performance", (_REPORTING, _ADS), _AD_ROLE,
+                       ("/rest/adAnalytics?q=analytics", "/rest/adAccounts/{id}/adCampaigns?q=search")),
+        # Member-company names come from /rest/organizationsLookup, which needs an organization scope: without
+        # one those names stay empty (with a note), so it is not a need of the pipeline.
+        PipelineAccess("ad_demographics", (_REPORTING, _ADS), _AD_ROLE,
+                       ("/rest/adAnalytics?q=analytics", "/rest/titles", "/rest/industries", "/rest/functions",
+                        "/rest/seniorities", "/rest/geo")),
     )
 }
 PIPELINES: tuple[str, ...] = tuple(PIPELINE_ACCESS)
