@@ -29,7 +29,7 @@ class SandboxProcess:
     """``lisync sandbox`` in a subprocess, so its CPU and memory never mix with the measured client."""
 
     def __init__(self, seed: int, today: str, knobs: dict[str, int], latency_ms: int = 0, scale: str = "small",
-                 extra: list[str] | None = None) -> None:
+                 extra: list[str] | None = None, start_timeout_s: float = 60) -> None:
         self.port = free_port()
         args = [*LISYNC, "sandbox", "--port", str(self.port), "--seed", str(seed), "--scale", scale, "--today", today,
                 "--latency-ms", str(latency_ms)]
@@ -37,13 +37,15 @@ class SandboxProcess:
             args += ["--knob", f"{name}={value}"]
         self.proc = subprocess.Popen([*args, *(extra or [])], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.base_url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + start_timeout_s
         while time.monotonic() < deadline:
             try:
                 self.admin("GET", "/_sandbox/clock")
                 return
             except OSError:
                 time.sleep(0.2)
+        self.proc.kill()
+        self.proc.wait()
         raise RuntimeError("the sandbox did not start")
 
     def admin(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:

@@ -74,7 +74,9 @@ def lisync_args(tables: list[str], base_url: str, folder: Path, days: int, extra
 
 def record(folder: Path, accounts: int, days: int, tables: list[str]) -> None:
     """Let the sandbox answer one lisync run of ``tables`` and store every answer under ``folder``."""
-    sandbox = SandboxProcess(seed=2026, today=TODAY.isoformat(), knobs=world_knobs(accounts, days), scale="large")
+    # a large world takes a while to build on a busy machine
+    sandbox = SandboxProcess(seed=2026, today=TODAY.isoformat(), knobs=world_knobs(accounts, days), scale="large",
+                             start_timeout_s=1800)
     proxy = recorder(folder, sandbox.base_url)
     scratch = workdir("lisync-record-")
     try:

@@ -11,7 +11,7 @@ PUBLIC = {
     # settings and tokens
     "RunSettings", "build_settings", "run_token_provider",
     # running
-    "run", "ensure_ok", "RunSummary", "load_spec",
+    "run_pipelines", "ensure_ok", "RunSummary", "load_spec",
     # shards and orchestrators
     "Shard", "ShardPlan", "discover_and_plan", "load_plan", "shard_settings", "run_shard",
     # errors
@@ -38,6 +38,12 @@ def test_every_error_hangs_under_one_root() -> None:
                                                                              "SignInFailed")]
     assert all(issubclass(e, lisync.LisyncError) for e in errors)
     assert issubclass(lisync.LinkedInAPIError, lisync.LinkedInError)
+
+
+def test_run_pipelines_is_the_run_function_even_after_the_run_package_is_imported() -> None:
+    import lisync.run.pipeline
+
+    assert lisync.run_pipelines is lisync.run.pipeline.run
 
 
 def test_star_import_gives_only_the_public_names() -> None:

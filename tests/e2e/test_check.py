@@ -33,7 +33,8 @@ TOKENS = {
     "token-read-only-admin": TokenGrant(scopes=ALL_SCOPES - {"rw_organization_admin"}),
 }
 ADS = ["ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata", "conversion_details"]
-REPORTING = ["ad_performance", "conversion_performance"]
+REPORTING = ["ad_performance", "conversion_performance", "account_performance", "campaign_group_performance",
+             "campaign_performance", "ad_demographics"]
 PAGES = ["organization_pages", "organization_posts"]
 ORGANIC = ("organization_followers", "organization_video_statistics", "ad_account_users")
 

@@ -119,18 +119,19 @@ def place(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Place]:
 def test_pending_package_stays_with_the_destination_it_was_extracted_for(
         place: Place, sandbox_a: SandboxServer, sandbox_b: SandboxServer, tmp_path: Path) -> None:
     shared = ["--pipelines-dir", str(tmp_path / "dlt"), "--pipeline-name", "shared"]
-    clean = lisync(run_args(sandbox_b, *place.args("clean_b"), "--pipelines-dir", str(tmp_path / "dlt-clean")),
-                   tmp_path)
+    tables = ("ad_accounts", "ad_performance")  # ad_performance merges: a foreign package's rows would stay
+    clean = lisync(run_args(sandbox_b, *place.args("clean_b"), "--pipelines-dir", str(tmp_path / "dlt-clean"),
+                            tables=tables), tmp_path)
     assert clean.returncode == 0, clean.stderr[-2000:]
-    failed = lisync(run_args(sandbox_a, *place.args("a2"), *shared), tmp_path, {KILL_AT_ENV: "extract"})
+    failed = lisync(run_args(sandbox_a, *place.args("a2"), *shared, tables=tables), tmp_path, {KILL_AT_ENV: "extract"})
     assert failed.returncode == -9, "the extract kill point did not fire"
-    second = lisync(run_args(sandbox_b, *place.args("b2"), *shared), tmp_path)
+    second = lisync(run_args(sandbox_b, *place.args("b2"), *shared, tables=tables), tmp_path)
     assert second.returncode == 0, second.stderr[-2000:]
-    for table in TABLES:
+    for table in tables:
         assert place.rows("b2", table) == place.rows("clean_b", table), f"b2.{table} got another destination's rows"
-    again = lisync(run_args(sandbox_a, *place.args("a2"), *shared), tmp_path)
+    again = lisync(run_args(sandbox_a, *place.args("a2"), *shared, tables=tables), tmp_path)
     assert again.returncode == 0, again.stderr[-2000:]
-    assert place.rows("a2", "ad_accounts"), "a2 re-reads what its dropped package held"
+    assert place.rows("a2", "ad_performance"), "a2 re-reads what its dropped package held"
 
 
 # item 3
@@ -179,9 +180,11 @@ def test_unusable_duckdb_path_fails_before_reading_linkedin(sandbox_a: SandboxSe
 
 # item 6
 def test_a_second_run_into_a_dataset_being_written_refuses_with_one_line(place: Place, tmp_path: Path) -> None:
-    with SandboxServer(SandboxConfig(seed=7, scale="tiny", latency_ms=250)) as slow:
+    # Slow answers, one at a time: the first run is still reading when the second one starts.
+    with SandboxServer(SandboxConfig(seed=7, scale="tiny", latency_ms=2500)) as slow:
         first = lisync(run_args(slow, *place.args("shared"), "--pipelines-dir", str(tmp_path / "dlt1"),
-                                tables=("ad_accounts", "campaign_metadata", "creative_metadata")), tmp_path, wait=False)
+                                "--max-workers", "1", tables=("ad_accounts", "campaign_metadata", "creative_metadata")),
+                       tmp_path, wait=False)
         assert isinstance(first, subprocess.Popen)
         deadline = time.monotonic() + 60
         while slow.stats()["total"] == 0 and time.monotonic() < deadline:

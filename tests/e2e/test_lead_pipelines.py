@@ -195,21 +195,6 @@ def test_check_reports_the_lead_scope(tmp_path: Path, monkeypatch: pytest.Monkey
                 assert "Lead Sync API" in result.stdout
 
 
-def test_named_organizations_add_their_organic_leads(e2e_sandbox: SandboxServer, tmp_path: Path) -> None:
-    world = e2e_sandbox.world
-    org_id = sorted(set(world.organic.administered_ids(None)) & set(world.organization_ids_for_ads))[0]
-    runner = Runner(e2e_sandbox, tmp_path)
-    summary = runner.run(*LEADS, organization_ids=[str(org_id)])
-    assert summary.status == "ok", summary.error
-    urn = f"urn:li:organization:{org_id}"
-    expected = {r["id"] for r in world.leads.responses_of(urn)}
-    landed = runner.query("select id, lead_type, account_id from \"{ds}\".lead_form_responses "
-                          "where organization_urn = ?", [urn])
-    assert expected and {r[0] for r in landed} == expected
-    assert {r[1] for r in landed} == {"COMPANY"} and {r[2] for r in landed} == {None}
-    assert runner.scalar('select count(*) from "{ds}".lead_forms where organization_urn = ?', [urn]) == 1
-
-
 @pytest.mark.parametrize("status", [403, 404])
 def test_a_refused_later_account_is_skipped_alone(moving_sandbox: SandboxServer, tmp_path: Path, status: int) -> None:
     world = moving_sandbox.world

@@ -68,9 +68,13 @@ __all__ = ["ACL_PAGE_SIZE", "ADS_PIPELINES", "ANALYTICS_PROBE_DAYS_BACK", "FINDE
            "POST_PIPELINES", "PROBE_SCOPES", "PRODUCT_FOR_SCOPE", "REPORTING_PIPELINES", "CheckReport",
            "PipelineCheck", "ProbeResult", "Problem", "TProbeStatus", "check_access", "identify_member", "scope_fix"]
 
+# The reports family (issue #14) reads adAnalytics like the performance tables.
+_REPORTS_PIPELINES = frozenset({"account_performance", "campaign_group_performance", "campaign_performance",
+                                "ad_demographics"})
 ADS_PIPELINES = frozenset({"ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata",
-                           "conversion_details", "ad_performance", "conversion_performance", "ad_account_users"})
-REPORTING_PIPELINES = frozenset({"ad_performance", "conversion_performance"})
+                           "conversion_details", "ad_performance", "conversion_performance", "ad_account_users",
+                           *_REPORTS_PIPELINES})
+REPORTING_PIPELINES = frozenset({"ad_performance", "conversion_performance", *_REPORTS_PIPELINES})
 PAGE_PIPELINES = frozenset({"organization_pages", "organization_posts", "organization_followers",
                             "organization_video_statistics"})
 POST_PIPELINES = frozenset({"organization_posts", "organization_video_statistics"})

@@ -39,6 +39,7 @@ from lisync.run.discovery import discover_scope
 from lisync.run.families import build_sources
 from lisync.run.heal import drop_replayed_rows
 from lisync.run.package_guard import drop_foreign_packages, tag_packages
+from lisync.run.refresh import discard_unloadable_packages, heal_missing_tables
 from lisync.run.run_lock import acquire_run_lock, hold_server_dataset_lock
 from lisync.run.load_guard import duckdb_write_lock, load_with_retry
 from lisync.run.progress import RunProgress
@@ -131,6 +132,7 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             scope = discover_scope(settings, client, summary)
             sources = build_sources(settings, today, client, scope, summary)
             dropped = drop_foreign_packages(pipeline, settings)  # packages of another destination: package_guard
+            dropped = dropped or discard_unloadable_packages(pipeline, list(settings.pipelines))  # lisync.run.refresh
             if dropped:
                 summary.add_note(dropped)
             # The destination is the truth about savepoints (any worker, any local folder): lisync.run.state.
@@ -139,6 +141,9 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             if note:
                 log.warning(note)
                 summary.add_note(note)
+            healed = heal_missing_tables(pipeline, list(settings.pipelines))  # lisync.run.refresh
+            if healed:
+                summary.add_note(healed)
             progress.stage("extracting")
             tag_packages(pipeline, settings)
             pipeline.extract(sources, loader_file_format=preferred_file_format(settings.destination))

@@ -2,16 +2,14 @@
 
 Resources:
 
-* ``lead_forms`` — *Full*: every form owned by the selected ad accounts and by the organizations named
-  with ``--organizations`` (``leadForms?q=owner``), replaced each run (a shard replaces its owners' forms
-  only), with child tables ``lead_forms__questions``, ``lead_forms__question_options`` and
-  ``lead_forms__hidden_fields`` (one shared listing feeds all four).
+* ``lead_forms`` — *Full*: every form owned by the selected ad accounts (``leadForms?q=owner``), replaced
+  each run (a shard replaces its accounts' forms only), with child tables ``lead_forms__questions``,
+  ``lead_forms__question_options`` and ``lead_forms__hidden_fields`` (one shared listing feeds all four).
 * ``lead_form_responses`` — *Incremental with update window* on the submission time, ``merge`` on ``id``;
-  one savepoint per owner (ad accounts give SPONSORED leads, organizations the organic lead types). A run
-  reads ``submittedAtTimeRange`` from ``savepoint − update window`` (first run: *Read start date*, default
-  and floor: LinkedIn's 365-day retention) to the end of today, so a re-run adds only new responses and
-  rewrites the few in the window. Child tables ``lead_form_responses__answers`` and
-  ``lead_form_responses__consents`` merge on their keys.
+  one savepoint per ad account (SPONSORED leads). A run reads ``submittedAtTimeRange`` from
+  ``savepoint − update window`` (first run: *Read start date*, default and floor: LinkedIn's 365-day
+  retention) to the end of today, so a re-run adds only new responses and rewrites the few in the window.
+  Child tables ``lead_form_responses__answers`` and ``lead_form_responses__consents`` merge on their keys.
 
 Personal data (the contract's ``personal`` columns: free-text answers, the submitter URN) goes through the
 run's :class:`~lisync.config.personal_data.PersonalDataPolicy` (``--lead-pii keep|hash|drop``) inside the
@@ -92,7 +90,7 @@ class LeadsInputs:
         settings: The run settings (start date, update window, ``lead_pii``, shard).
         today: The run's "today" (UTC).
         client: The LinkedIn client.
-        owners: The ad accounts and organizations whose forms and leads are read (see :func:`lead_owners`).
+        owners: The ad accounts whose forms and leads are read (see :func:`lead_owners`).
         guard: Skips owners LinkedIn refuses (or fails the run when strict).
         add_note: Where notes go (the run summary).
     """
@@ -224,14 +222,14 @@ def response_resources(inputs: LeadsInputs, reader: LeadReader) -> list[DltResou
 
 
 def lead_owners(accounts: AccountScope, settings: RunSettings) -> list[LeadOwner]:
-    """The selected ad accounts, then the organizations named with ``--organizations`` (organic leads).
+    """The selected ad accounts (SPONSORED leads); a shard without ``--accounts`` reads none.
 
-    A shard without ``--accounts`` reads no account (a shard is exactly its ids).
+    Organization-owned forms (organic leads) are not read: that would need the organizations' discovery (and
+    its scopes) in every lead run, and a shard must read exactly what the unsharded run reads for its slice.
     """
-    sharded_without_accounts = settings.shard is not None and settings.account_ids is None
-    owners = [] if sharded_without_accounts else [LeadOwner("sponsoredAccount", a) for a in accounts.selected_ids]
-    owners += [LeadOwner("organization", str(o)) for o in settings.organization_ids or []]
-    return owners
+    if settings.shard is not None and settings.account_ids is None:
+        return []
+    return [LeadOwner("sponsoredAccount", a) for a in accounts.selected_ids]
 
 
 @dlt.source(schema=new_schema(), max_table_nesting=0)

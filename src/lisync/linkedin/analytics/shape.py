@@ -66,8 +66,15 @@ def _metric_values(table: str, metrics: dict[str, Any]) -> dict[str, Any]:
 def shape_ad_performance(creative_urn: str, day: dt.date, metrics: dict[str, Any],
                          info: CreativeInfo | None) -> dict[str, Any]:
     """Shape one (creative, day) of merged metrics into an ``ad_performance`` row."""
+    row = ad_performance_dimensions(creative_urn, day, info)
+    row.update(_metric_values("ad_performance", metrics))
+    return row
+
+
+def ad_performance_dimensions(creative_urn: str, day: dt.date, info: CreativeInfo | None) -> dict[str, Any]:
+    """The ``ad_performance`` columns of one (creative, day) that are not metrics: date, ids, references, names."""
     info = info or CreativeInfo(None, None, None, None, None, None)
-    row: dict[str, Any] = {
+    return {
         "metric_date": day,
         "account_id": info.account_id,
         "creative_reference": creative_urn,
@@ -81,15 +88,21 @@ def shape_ad_performance(creative_urn: str, day: dt.date, metrics: dict[str, Any
         "campaign_group_id": info.campaign_group_id,
         "campaign_group_name": info.campaign_group_name,
     }
-    row.update(_metric_values("ad_performance", metrics))
-    return row
 
 
 def shape_conversion_performance(creative_urn: str, conversion_urn: str, day: dt.date, metrics: dict[str, Any],
                                  info: CreativeInfo | None) -> dict[str, Any]:
     """Shape one (creative, conversion rule, day) of merged metrics into a ``conversion_performance`` row."""
+    row = conversion_performance_dimensions(creative_urn, conversion_urn, day, info)
+    row.update(_metric_values("conversion_performance", metrics))
+    return row
+
+
+def conversion_performance_dimensions(creative_urn: str, conversion_urn: str, day: dt.date,
+                                      info: CreativeInfo | None) -> dict[str, Any]:
+    """The ``conversion_performance`` columns of one row that are not metrics: date, ids, references, names."""
     info = info or CreativeInfo(None, None, None, None, None, None)
-    row: dict[str, Any] = {
+    return {
         "metric_date": day,
         "account_id": info.account_id,
         "campaign_reference": urn("sponsoredCampaign", info.campaign_id) if info.campaign_id else None,
@@ -101,5 +114,3 @@ def shape_conversion_performance(creative_urn: str, conversion_urn: str, day: dt
         "creative_id": urn_id(creative_urn),
         "creative_name": info.creative_name,
     }
-    row.update(_metric_values("conversion_performance", metrics))
-    return row

@@ -1,10 +1,11 @@
 """Arrow shapers for the performance tables: merged adAnalytics columns + entity lookups → spec tables.
 
 The Arrow twin of :mod:`lisync.linkedin.analytics.shape`. Dimension values (ids, references, names) depend
-only on a row's pivot values, so the row shaper itself computes them once per distinct pivot combination
-and the columns are gathered from those; metrics come typed from :mod:`lisync.linkedin.analytics.columns`.
-The result has the spec's columns in the spec's order with the spec's types, then the opted-in newer
-metrics (float columns named like LinkedIn's fields, lower-cased), as the dict path's rows have them.
+only on a row's pivot values, so the row shapers' own dimension functions compute them once per distinct
+pivot combination and the columns are gathered from those; metrics come typed from
+:mod:`lisync.linkedin.analytics.columns`. The result has the spec's columns in the spec's order with the spec's
+types, then the opted-in newer metrics (float columns named like LinkedIn's fields, lower-cased), as the dict
+path's rows have them.
 """
 
 from __future__ import annotations
@@ -18,7 +19,11 @@ import pyarrow.compute as pc
 
 from lisync.linkedin.analytics.columns import DAY, pivot_column
 from lisync.linkedin.analytics.fields import metric_columns
-from lisync.linkedin.analytics.shape import CreativeInfo, shape_ad_performance, shape_conversion_performance
+from lisync.linkedin.analytics.shape import (
+    CreativeInfo,
+    ad_performance_dimensions,
+    conversion_performance_dimensions,
+)
 from lisync.linkedin.http.restli import urn_id
 from lisync.spec.arrow import arrow_schema
 
@@ -29,7 +34,7 @@ def ad_performance_table(rows: pa.Table, index: dict[str, CreativeInfo], extende
     """Shape merged ``ad_performance`` columns (one CREATIVE pivot) into the spec table."""
 
     def dimensions(pivots: tuple[str, ...], info: CreativeInfo | None) -> dict[str, Any]:
-        return shape_ad_performance(pivots[0], _DAY0, {}, info)
+        return ad_performance_dimensions(pivots[0], _DAY0, info)
 
     return _spec_table("ad_performance", rows, index, dimensions, extended)
 
@@ -39,7 +44,7 @@ def conversion_performance_table(rows: pa.Table, index: dict[str, CreativeInfo],
     """Shape merged ``conversion_performance`` columns (CREATIVE, CONVERSION pivots) into the spec table."""
 
     def dimensions(pivots: tuple[str, ...], info: CreativeInfo | None) -> dict[str, Any]:
-        return shape_conversion_performance(pivots[0], pivots[1], _DAY0, {}, info)
+        return conversion_performance_dimensions(pivots[0], pivots[1], _DAY0, info)
 
     return _spec_table("conversion_performance", rows, index, dimensions, extended)
 
