@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from lisync.cli import app
 from lisync.errors import ConfigError
 from lisync.linkedin.analytics.custom_reports import CustomReport, parse_custom_reports
 from lisync.linkedin.analytics.planner import month_windows
@@ -54,18 +55,19 @@ def test_a_report_cannot_take_a_contract_table_name() -> None:
         parse_custom_reports({"ad_performance": GOOD}, frozenset({"ad_performance"}))
 
 
-def test_cli_reports_a_bad_declaration_in_one_line_before_any_request(tmp_path: Path,
-                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_reports_a_bad_declaration_in_one_line_before_any_request(tmp_path: Path) -> None:
     (tmp_path / ".dlt").mkdir()
     (tmp_path / ".dlt" / "config.toml").write_text(
         '[sources.linkedin.custom_reports.by_device]\npivots = ["CAMPAIGN", "DEVICE"]\nmetrics = ["impressions"]\n')
-    monkeypatch.chdir(tmp_path)
-    # an unroutable API base: any request would fail differently
-    result = CliRunner().invoke(app, ["run", "by_device", "--access-token", "t", "--api-base-url",
-                                      "http://127.0.0.1:9/rest", "--duckdb", str(tmp_path / "x.duckdb")])
-    assert result.exit_code != 0
-    lines = [line for line in result.output.splitlines() if line.strip()]
-    assert len(lines) == 1 and "unknown pivot DEVICE" in lines[0], result.output
+    # a separate process: dlt caches the config files it read, which would leak into other tests;
+    # the API base is unroutable, so any request would fail differently
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    result = subprocess.run([sys.executable, "-m", "lisync.cli", "run", "by_device", "--access-token", "t",
+                             "--api-base-url", "http://127.0.0.1:9/rest", "--duckdb", str(tmp_path / "x.duckdb")],
+                            cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    lines = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert len(lines) == 1 and "unknown pivot DEVICE" in lines[0], result.stdout + result.stderr
 
 
 def test_extended_metrics_follow_the_linkedin_version() -> None:

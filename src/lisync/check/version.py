@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from lisync.linkedin.http.client import LinkedInClient
 from lisync.linkedin.http.errors import LinkedInError, VersionRetiredError
+from lisync.linkedin.http.not_linkedin import NotLinkedInError
 from lisync.linkedin.http.version import DEFAULT_API_VERSION
 
 __all__ = ["probe_version"]
@@ -17,6 +18,8 @@ def probe_version(client: LinkedInClient, version: str) -> str | None:
     """Return a one-line problem when LinkedIn answers 426 for ``version``, else ``None``."""
     try:
         client.get("adAccountUsers", {"q": "authenticatedUser"})
+    except NotLinkedInError:
+        raise  # the base URL is wrong: `lisync check` says so in one line instead of a table of 404s
     except VersionRetiredError:
         pinned = "" if version == DEFAULT_API_VERSION else f" (this lisync pins {DEFAULT_API_VERSION})"
         return (f"LinkedIn does not serve LinkedIn-Version {version} (426 NONEXISTENT_VERSION): set --api-version "

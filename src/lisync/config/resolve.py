@@ -7,6 +7,7 @@ import os
 import dlt
 
 from lisync.config.defaults import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
+from lisync.config.endpoint import check_api_version_released, check_base_url
 from lisync.config.parse import (
     check_config_keys,
     config_value,
@@ -92,8 +93,9 @@ def build_settings(
     return RunSettings(
         pipelines=parse_pipelines(pipelines or [], reports),
         access_token=resolve_access_token(access_token),
-        api_base_url=str(pick(api_base_url, "api_base_url") or DEFAULT_API_BASE_URL).rstrip("/"),
-        api_version=_check_version(str(pick(api_version, "api_version") or DEFAULT_API_VERSION)),
+        api_base_url=check_base_url(str(pick(api_base_url, "api_base_url") or DEFAULT_API_BASE_URL).rstrip("/")),
+        api_version=check_api_version_released(
+            _check_version(str(pick(api_version, "api_version") or DEFAULT_API_VERSION))),
         account_ids=parse_ids(pick(accounts, "account_ids"), "account", "sponsoredAccount"),
         organization_ids=parse_ids(pick(organizations, "organization_ids"), "organization", "organization"),
         start_date=parse_date(pick(start_date, "start_date")),

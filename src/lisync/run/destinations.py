@@ -18,6 +18,7 @@ from dlt.common.destination.reference import Destination
 
 from lisync.config.settings import RunSettings
 from lisync.errors import ConfigError
+from lisync.run.destination_names import unknown_destination
 from lisync.run.duckdb_file import check_duckdb_target
 from lisync.run.postgres import postgres_credentials
 
@@ -79,6 +80,9 @@ def make_destination(settings: RunSettings) -> Any:
     except ConfigError:
         raise
     except Exception as exc:  # dlt raises several types for unknown/uninstalled destinations
+        misspelt = unknown_destination(settings.destination)
+        if misspelt is not None:
+            raise misspelt from None
         reason = str(exc).replace(secret, "***") if secret else str(exc)
         raise ConfigError(f"Unknown or unavailable destination {settings.destination!r}: {reason}. Use "
                           "duckdb, postgres, filesystem or another dlt destination name.") from None

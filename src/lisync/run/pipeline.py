@@ -23,7 +23,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from lisync.config.settings import RunSettings
 from lisync.errors import LisyncError, RunFailed
 from lisync.linkedin.http.bearer import TokenProvider
-from lisync.linkedin.http.errors import LinkedInError
+from lisync.linkedin.http.errors import LinkedInError, VersionRetiredError
 from lisync.linkedin.http.stats import RequestStats
 from lisync.linkedin.http.version import version_sunset_warning
 from lisync.run.client import make_client
@@ -38,6 +38,7 @@ from lisync.run.destinations import (
 from lisync.run.discovery import discover_scope
 from lisync.run.families import build_sources
 from lisync.run.heal import drop_replayed_rows
+from lisync.run.loaded_rows import rows_loaded_by_run
 from lisync.run.package_guard import drop_foreign_packages, tag_packages
 from lisync.run.refresh import discard_unloadable_packages, heal_missing_tables
 from lisync.run.run_lock import acquire_run_lock, hold_server_dataset_lock
@@ -115,7 +116,6 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
     started = time.monotonic()
     today = settings.today or dt.datetime.now(dt.UTC).date()
     summary = RunSummary(pipelines=list(settings.pipelines), destination=_describe_destination(settings))
-    _warn_about_version(settings, summary, today)
     stats = RequestStats()
     contract = load_spec()
     tables = [t.name for p in settings.pipelines for t in (contract[p].tables if p in contract else ())]
@@ -176,7 +176,11 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             raise root from None  # usage errors (bad settings, unknown accounts) surface as they are
         if pipeline is not None:
             with duckdb_write_lock(_duckdb_file(settings)):
-                summary.tables = count_rows(pipeline, tables)
+                summary.tables = rows_loaded_by_run(pipeline, tables)  # not the rows already there
+        if not isinstance(root, VersionRetiredError):  # "retired" already says it: one message, not two
+            _warn_about_version(settings, summary, today)
+    else:
+        _warn_about_version(settings, summary, today)
     finally:
         run_lock.release()
         summary.requests = stats.as_dict()

@@ -36,6 +36,8 @@ from tenacity.retry import retry_base
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base
 
+from lisync.linkedin.http.fast_fail import hopeless_reason
+
 __all__ = ["DATA_VOLUME_MARKER", "RetryBudget", "RetryController", "RetryPolicy", "cached_json", "transient_reason"]
 
 log = logging.getLogger("lisync.retry")
@@ -191,7 +193,12 @@ def _retry_after_seconds(response: Response) -> float | None:
 
 class _RetryIfTransient(retry_base):
     def __call__(self, retry_state: RetryCallState) -> bool:
-        return transient_reason(*_outcome(retry_state)) is not None
+        response, exception = _outcome(retry_state)
+        request = retry_state.args[0] if retry_state.args else None
+        if exception is not None and isinstance(request, PreparedRequest) and hopeless_reason(
+                exception, request.url or "", retry_state.attempt_number):
+            return False  # a closed loopback port or an unknown host: no retry can help (fast_fail)
+        return transient_reason(response, exception) is not None
 
 
 class _LinkedInWait(wait_base):

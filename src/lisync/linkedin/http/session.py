@@ -27,6 +27,8 @@ from requests.adapters import HTTPAdapter
 from requests.exceptions import RequestException, Timeout
 
 from lisync.linkedin.http.errors import NetworkError, api_error
+from lisync.linkedin.http.fast_fail import hopeless_reason
+from lisync.linkedin.http.not_linkedin import not_linkedin
 from lisync.linkedin.http.paging import request_url
 from lisync.linkedin.http.restli import MAX_QUERY_LENGTH
 from lisync.linkedin.http.retry import RetryController, cached_json
@@ -94,13 +96,19 @@ class LinkedInSession(requests.Session):
             response: Response = self.retry.retrying()(self._attempt, request, **kwargs)
         except RequestException as exc:
             host = urlsplit(self.base_url).netloc
+            hopeless = hopeless_reason(exc, request.url or "", 1)
+            if hopeless:
+                raise NetworkError(f"Cannot reach LinkedIn at {host} ({hopeless} on {endpoint}, not retried): check "
+                                   "--api-base-url (LinkedIn's is https://api.linkedin.com/rest).") from None
             reason = "timed out" if isinstance(exc, Timeout) else "connection failed"
             raise NetworkError(f"Cannot reach LinkedIn at {host} ({reason} on {endpoint}, after every retry): "
                                "check the network and --api-base-url, then re-run; lisync resumes where it "
                                "stopped.") from None
         if response.status_code >= 400:
             self.stats.count_error(endpoint, response.status_code)
-            raise api_error(response.status_code, endpoint, cached_json(response), version=self.api_version)
+            body = cached_json(response)
+            raise (not_linkedin(response.status_code, body, request.url or "") or
+                   api_error(response.status_code, endpoint, body, version=self.api_version))
         return response
 
 
