@@ -208,3 +208,23 @@ def test_a_refused_later_account_is_skipped_alone(moving_sandbox: SandboxServer,
     assert any(f"skipped account {refused}" in note for note in summary.notes), summary.notes
     accounts = {r[0] for r in runner.query('select distinct account_id from "{ds}".lead_form_responses')}
     assert accounts == {str(a) for a in with_leads if a != refused}
+
+
+def test_cli_lead_pii_hash_takes_its_secret_from_dlt_secrets(e2e_sandbox: SandboxServer, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in AMBIENT_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LISYNC_CREDENTIALS_PATH", str(tmp_path / "credentials.json"))
+    monkeypatch.delenv("SOURCES__LINKEDIN__LEAD_PII_SECRET", raising=False)
+    duckdb_path = tmp_path / "cli.duckdb"
+    args = ["run", "lead_form_responses", "--lead-pii", "hash", "--api-base-url", f"{e2e_sandbox.base_url}/rest",
+            "--access-token", "cli-token", "--duckdb", str(duckdb_path), "--pipelines-dir", str(tmp_path / "dlt"),
+            "--today", TODAY.isoformat()]
+    refused = CliRunner().invoke(app, args)
+    assert refused.exit_code == 2 and "lead_pii_secret" in refused.output, refused.output
+    monkeypatch.setenv("SOURCES__LINKEDIN__LEAD_PII_SECRET", SECRET)
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+    assert SECRET not in done.output and LEAD_EMAIL_DOMAIN not in done.output
+    assert not files_containing(tmp_path, LEAD_EMAIL_DOMAIN.encode())
+    assert not files_containing(tmp_path, SECRET.encode())

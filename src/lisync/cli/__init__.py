@@ -184,6 +184,9 @@ def main() -> None:
     """Console-script entry point."""
     try:
         app()
+    except KeyboardInterrupt:  # Ctrl-C outside a run (a run says where it stopped: lisync.run.interrupt)
+        err.print("interrupted; nothing committed, re-run to continue", highlight=False)
+        sys.exit(130)
     except LisyncError as exc:  # a library error that escaped a command
         err.print(f"[red]error:[/red] {exc}", highlight=False)
         sys.exit(exc.exit_code)

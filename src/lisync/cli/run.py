@@ -18,6 +18,7 @@ from lisync.config.tokens import run_token_provider
 from lisync.errors import LisyncError
 from lisync.linkedin.http.version import DEFAULT_API_VERSION
 from lisync.run.duckdb_file import only_written_by
+from lisync.run.interrupt import Interrupted
 from lisync.run.summary import RunSummary
 
 __all__ = ["demo", "finish", "run"]
@@ -128,6 +129,9 @@ def run(
         provider = run_token_provider(settings.access_token)
         print_warnings(provider)
         summary = runner_run(settings, token_provider=provider, show_progress=True)
+    except Interrupted as exc:
+        err.print(str(exc), highlight=False, soft_wrap=True)
+        raise typer.Exit(exc.exit_code) from None
     except LisyncError as exc:
         if summary_json:
             RunSummary(pipelines=list(pipelines or []), status="failed", error=str(exc)).write_json(summary_json)

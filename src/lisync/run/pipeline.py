@@ -38,6 +38,7 @@ from lisync.run.destinations import (
 from lisync.run.discovery import discover_scope
 from lisync.run.families import build_sources
 from lisync.run.heal import drop_replayed_rows
+from lisync.run.interrupt import Interrupted, is_interrupt
 from lisync.run.loaded_rows import rows_loaded_by_run
 from lisync.run.package_guard import drop_foreign_packages, tag_packages
 from lisync.run.refresh import discard_unloadable_packages, heal_missing_tables
@@ -168,7 +169,11 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
                 if verify_run(pipeline, settings, today, client, scope, summary, _duckdb_file(settings)) is not None:
                     with duckdb_write_lock(_duckdb_file(settings)):
                         summary.tables = count_rows(pipeline, tables)
+    except KeyboardInterrupt:
+        raise Interrupted(progress.current_stage) from None  # Ctrl-C outside a dlt step: lisync.run.interrupt
     except (PipelineStepFailed, LinkedInError, LisyncError) as exc:
+        if is_interrupt(exc):
+            raise Interrupted(progress.current_stage) from None  # dlt's SignalReceivedException inside a step
         root = _root_error(exc)
         summary.status = "failed"
         summary.error = _one_line(root)

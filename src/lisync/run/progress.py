@@ -30,6 +30,11 @@ class RunProgress:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
+    @property
+    def current_stage(self) -> str:
+        """The stage the run is in (``starting`` before the first)."""
+        return self._stage
+
     def stage(self, name: str) -> None:
         """Switch the displayed stage."""
         self._stage = name
