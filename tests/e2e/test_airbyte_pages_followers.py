@@ -3,7 +3,7 @@ counts and total follower count agree with lisync's ``organization_followers``.
 
 The peer runs unmodified from its own virtualenv (``bench/.peers/airbyte-pages``, made by
 ``python bench/peers/run.py --tools airbyte-pages``), redirected to the loopback sandbox by the benchmark's
-launcher; without that virtualenv the test skips (say so: ``LISYNC_REQUIRE_PEERS=1`` makes it fail instead).
+launcher; the virtualenv is made on first use (``tests/peer_support.py``), so the test is marked ``peers``.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from tests.e2e.conftest import Runner
+from tests.peer_support import require_peer
 
 from lisync.linkedin.pages.followers import FACETS
 from lisync.sandbox.config import SandboxConfig
@@ -27,14 +28,12 @@ ROOT = Path(__file__).resolve().parents[2]
 PEER = ROOT / "bench" / ".peers" / "airbyte-pages" / "bin" / "source-linkedin-pages"
 LAUNCHER = ROOT / "bench" / "peers" / "launcher"
 TODAY = dt.datetime.now(dt.UTC).date()  # Airbyte computes its windows from the real clock
+pytestmark = [pytest.mark.slow, pytest.mark.peers]
 
 
 @pytest.fixture(scope="module")
 def peer_sandbox() -> Iterator[SandboxServer]:
-    if not PEER.exists():
-        if os.environ.get("LISYNC_REQUIRE_PEERS"):
-            pytest.fail(f"{PEER} is missing: run python bench/peers/run.py --quick --tools airbyte-pages")
-        pytest.skip(f"{PEER} is missing: run python bench/peers/run.py --quick --tools airbyte-pages")
+    require_peer("airbyte-pages")
     with SandboxServer(SandboxConfig(port=0, seed=7, scale="small", today=TODAY,
                                      accept_retired_versions=True)) as server:
         yield server

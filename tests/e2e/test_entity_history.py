@@ -116,3 +116,53 @@ def test_every_entity_table_keeps_history(runner: Runner) -> None:
         at_t = runner.scalar(f"select count(distinct id) - count(*) from {{ds}}.{table} where {VALID_FROM} <= ? "
                              f"and ({VALID_TO} is null or {VALID_TO} > ?)", [as_of, as_of])
         assert current > 0 and total >= current and at_t == 0, table
+
+
+def assert_adjoining_versions(runner: Runner, before: dict[str, str], after: dict[str, str]) -> None:
+    """Each campaign whose status changed between ``before`` and ``after`` has exactly those two adjoining versions."""
+    changed = sorted(i for i in before if after.get(i) != before[i])
+    assert changed, "the sandbox should change some campaign's status within four weeks"
+    for campaign_id in changed:
+        versions = runner.query(f"select status, {VALID_FROM}, {VALID_TO} from {{ds}}.campaign_metadata "
+                                f"where id = ? order by {VALID_FROM}", [campaign_id])
+        assert [v[0] for v in versions] == [before[campaign_id], after[campaign_id]], campaign_id
+        (_, first_from, first_to), (_, second_from, second_to) = versions
+        assert first_from < first_to == second_from and second_to is None, campaign_id
+
+
+@pytest.mark.parametrize("runner", DESTINATIONS, indirect=True)
+def test_a_run_without_history_keeps_the_history_a_table_holds(runner: Runner, tmp_path: Any) -> None:
+    before = campaign_statuses(runner.sandbox)
+    assert runner.run("campaign_metadata", history=("campaign_metadata",)).status == "ok"
+    move_clock(runner.sandbox, advance_days=MOVE_DAYS)
+    after = campaign_statuses(runner.sandbox)
+    # no --history, and another machine's working folder: the destination alone says the table holds history
+    summary = runner.run("campaign_metadata", pipelines_dir=str(tmp_path / "elsewhere"))
+    assert summary.status == "ok", summary.error
+    notes = [n for n in summary.notes if "campaign_metadata" in n and "history" in n]
+    assert len(notes) == 1 and "\n" not in notes[0], summary.notes
+    assert_adjoining_versions(runner, before, after)
+    assert runner.scalar(f"select count(*) from {{ds}}.campaign_metadata where {VALID_TO} is null") == len(after)
+    # later runs, with or without --history, go on versioning the same table
+    assert runner.run("campaign_metadata", history=HISTORY_TABLES).status == "ok"
+    assert_adjoining_versions(runner, before, after)
+
+
+@pytest.mark.parametrize("runner", DESTINATIONS, indirect=True)
+def test_history_on_a_table_of_plain_rows_starts_cleanly(runner: Runner) -> None:
+    assert runner.run("campaign_metadata", "ad_accounts").status == "ok"  # plain replace rows
+    move_clock(runner.sandbox, advance_days=MOVE_DAYS)
+    before = campaign_statuses(runner.sandbox)
+    summary = runner.run("campaign_metadata", history=("campaign_metadata",))
+    assert summary.status == "ok", summary.error
+    # the plain rows became the first versions: one open version per campaign, no version without a start
+    rows = runner.query(f"select id, {VALID_FROM}, {VALID_TO} from {{ds}}.campaign_metadata")
+    assert sorted(r[0] for r in rows) == sorted(before)
+    assert all(r[1] is not None and r[2] is None for r in rows)
+    # another table of the same dataset is left as it was
+    assert runner.scalar("select count(*) from {ds}.ad_accounts") == len(runner.sandbox.world.visible_account_ids)
+    runner.assert_matches_spec("ad_accounts")
+    move_clock(runner.sandbox, advance_days=MOVE_DAYS)
+    after = campaign_statuses(runner.sandbox)
+    assert runner.run("campaign_metadata", history=("campaign_metadata",)).status == "ok"
+    assert_adjoining_versions(runner, before, after)

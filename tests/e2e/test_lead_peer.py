@@ -12,23 +12,17 @@ import collections
 import datetime as dt
 import json
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.e2e.conftest import TODAY, Runner
+from tests.peer_support import peers, require_peer
 
 from lisync.sandbox.config import SandboxConfig
 from lisync.sandbox.server import SandboxServer
 
-BENCH_PEERS = Path(__file__).resolve().parents[2] / "bench" / "peers"
-sys.path.insert(0, str(BENCH_PEERS))
-
-import run as peers  # noqa: E402  (bench/peers/run.py: the benchmark's installer and catalog builder)
-
-pytestmark = pytest.mark.slow
-AIRBYTE = peers.PEERS["airbyte-ads"]
+pytestmark = [pytest.mark.slow, pytest.mark.peers]
 
 
 def airbyte_messages(stdout: str) -> list[dict[str, Any]]:
@@ -42,11 +36,7 @@ def airbyte_messages(stdout: str) -> list[dict[str, Any]]:
 
 
 def test_airbyte_reads_everything_and_lead_ids_match_lisync(tmp_path: Path) -> None:
-    try:
-        peers.ensure_installed(AIRBYTE)
-    except (subprocess.CalledProcessError, OSError) as error:
-        pytest.skip(f"could not install {AIRBYTE.packages} from PyPI: {error}")
-    source = str(peers.peer_bin(AIRBYTE, AIRBYTE.executable))
+    source = str(require_peer("airbyte-ads"))
     config = SandboxConfig(port=0, seed=7, scale="small", today=TODAY, accept_retired_versions=True)
     with SandboxServer(config) as server:
         world = server.world

@@ -7,26 +7,32 @@ ones still pending (a partly loaded package) and the ones the load step complete
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dlt
 
 __all__ = ["rows_loaded_by_run"]
 
 
-def _run_load_ids(pipeline: dlt.Pipeline) -> list[str]:
+def _run_load_ids(pipeline: dlt.Pipeline, since: dt.datetime) -> list[str]:
     ids = set(pipeline.list_normalized_load_packages())
-    trace = pipeline.last_trace
-    info = trace.last_load_info if trace is not None else None
-    if info is not None:
-        ids |= set(info.loads_ids)
+    trace = pipeline.last_trace  # persisted in the working folder: an earlier run's unless this run loaded
+    if trace is not None and trace.started_at >= since and trace.last_load_info is not None:
+        ids |= set(trace.last_load_info.loads_ids)
     return sorted(ids)
 
 
-def rows_loaded_by_run(pipeline: dlt.Pipeline, tables: list[str]) -> dict[str, int]:
+def rows_loaded_by_run(pipeline: dlt.Pipeline, tables: list[str], since: dt.datetime) -> dict[str, int]:
     """Return ``{table: rows}`` this run committed to ``tables`` (tables without such rows left out).
+
+    Args:
+        pipeline: The run's pipeline.
+        tables: The run's tables.
+        since: When the run started (UTC): a load trace older than that is an earlier run's.
 
     Destinations without SQL, or a dataset not created yet, give an empty mapping.
     """
-    load_ids = _run_load_ids(pipeline)
+    load_ids = _run_load_ids(pipeline, since)
     if not load_ids:
         return {}
     counted: dict[str, int] = {}

@@ -38,13 +38,14 @@ from lisync.run.destinations import (
 from lisync.run.discovery import discover_scope
 from lisync.run.families import build_sources
 from lisync.run.heal import drop_replayed_rows
+from lisync.run.history_guard import apply_history_plan, plan_history, split_for_refresh
 from lisync.run.interrupt import Interrupted, is_interrupt
+from lisync.run.load_guard import duckdb_write_lock, load_with_retry
 from lisync.run.loaded_rows import rows_loaded_by_run
 from lisync.run.package_guard import drop_foreign_packages, tag_packages
+from lisync.run.progress import RunProgress
 from lisync.run.refresh import discard_unloadable_packages, heal_missing_tables
 from lisync.run.run_lock import acquire_run_lock, hold_server_dataset_lock
-from lisync.run.load_guard import duckdb_write_lock, load_with_retry
-from lisync.run.progress import RunProgress
 from lisync.run.shards import restrict_to_shard
 from lisync.run.state import restore_state_from_destination, working_folder
 from lisync.run.summary import RunSummary
@@ -115,6 +116,7 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
     """
     settings = restrict_to_shard(settings)
     started = time.monotonic()
+    run_started = dt.datetime.now(dt.UTC)
     today = settings.today or dt.datetime.now(dt.UTC).date()
     summary = RunSummary(pipelines=list(settings.pipelines), destination=_describe_destination(settings))
     stats = RequestStats()
@@ -145,9 +147,19 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             healed = heal_missing_tables(pipeline, list(settings.pipelines))  # lisync.run.refresh
             if healed:
                 summary.add_note(healed)
+            history = plan_history(pipeline, settings, tables)  # the destination's history stays: history_guard
+            apply_history_plan(sources, history)
+            kept_note = history.note()
+            if kept_note:
+                summary.add_note(kept_note)
             progress.stage("extracting")
             tag_packages(pipeline, settings)
-            pipeline.extract(sources, loader_file_format=preferred_file_format(settings.destination))
+            refreshed, sources = split_for_refresh(sources, history.started)
+            if refreshed:  # plain rows become first versions; dlt drops the tables in this run's load step
+                pipeline.extract(refreshed, refresh="drop_resources",
+                                 loader_file_format=preferred_file_format(settings.destination))
+            if sources or not refreshed:
+                pipeline.extract(sources, loader_file_format=preferred_file_format(settings.destination))
             _kill_point("extract")
             progress.stage("normalizing")
             pipeline.normalize()
@@ -181,7 +193,7 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             raise root from None  # usage errors (bad settings, unknown accounts) surface as they are
         if pipeline is not None:
             with duckdb_write_lock(_duckdb_file(settings)):
-                summary.tables = rows_loaded_by_run(pipeline, tables)  # not the rows already there
+                summary.tables = rows_loaded_by_run(pipeline, tables, run_started)  # not rows already there
         if not isinstance(root, VersionRetiredError):  # "retired" already says it: one message, not two
             _warn_about_version(settings, summary, today)
     else:

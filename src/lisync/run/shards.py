@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -26,6 +26,7 @@ from lisync.config.settings import RunSettings
 from lisync.errors import ConfigError
 from lisync.linkedin.ads.accounts import discover_accounts, select_accounts
 from lisync.linkedin.ads.listings import list_campaigns
+from lisync.linkedin.analytics.custom_reports import CustomReport
 from lisync.linkedin.http.bearer import TokenProvider
 from lisync.linkedin.http.errors import AccessDeniedError, NotFoundError
 from lisync.linkedin.pages.organizations import list_administered_ids, lookup_organizations, select_organizations
@@ -46,6 +47,7 @@ PLAN_VERSION = 1
 ORGANIZATION_WEIGHT = 5
 ACCOUNT_BASE_WEIGHT = 1
 TMeasure = Literal["campaigns", "count"]
+TSlice = Literal["accounts", "organizations"]
 MEASURES: tuple[str, ...] = ("campaigns", "count")
 
 
@@ -185,7 +187,7 @@ def discover_and_plan(settings: RunSettings, shard_count: int, measure: str = "c
     campaign listing per account.
 
     Returns:
-        The plan, and notes (accounts LinkedIn refused to list).
+        The plan, and notes (accounts LinkedIn refused to list, declared custom reports that cannot be sharded).
     """
     if measure not in MEASURES:
         raise ConfigError(f"Invalid --measure {measure!r}: use one of {', '.join(MEASURES)}.")
@@ -196,6 +198,7 @@ def discover_and_plan(settings: RunSettings, shard_count: int, measure: str = "c
         lookup_organizations(client, list_administered_ids(client)), settings.organization_ids)]
     lister = (lambda a: list(list_campaigns(client, a))) if measure == "campaigns" else None
     weights = measure_accounts(accounts, lister, lambda a, e: notes.append(f"account {a}: {e}"))
+    notes += [reason for r in settings.custom_reports.values() if (reason := unsplittable_report(r))]
     return plan_shards(weights, organizations, shard_count, measure), notes
 
 
@@ -224,17 +227,53 @@ def load_plan(source: str | Path | dict[str, Any]) -> ShardPlan:
     return ShardPlan(shards, str(body.get("measure", "campaigns")))
 
 
-def shard_pipelines(pipelines: list[str], shard: Shard) -> list[str]:
-    """The pipelines a shard runs: account pipelines only with accounts, organization ones only with pages."""
-    keep = []
-    for pipeline in pipelines:
-        family = family_of(pipeline)
-        if (family in ACCOUNT_FAMILIES or pipeline in ACCOUNT_PIPELINES) and not shard.accounts:
-            continue
-        if (family in ORGANIZATION_FAMILIES or pipeline in ORGANIZATION_PIPELINES) and not shard.organizations:
-            continue
-        keep.append(pipeline)
-    return keep
+def unsplittable_report(report: CustomReport) -> str | None:
+    """Why ``report`` cannot run in a shard (its rows sum over accounts), or ``None`` when it can."""
+    if report.per_account:
+        return None
+    return (f"Custom report {report.name!r} cannot run in a shard: its pivots ({', '.join(report.pivots)}) sum "
+            "over every account of a request, so each shard would load its own sums under the same keys; add "
+            "the ACCOUNT or CAMPAIGN pivot, or run it unsharded.")
+
+
+def pipeline_slice(pipeline: str, custom: Mapping[str, CustomReport] | None = None) -> TSlice:
+    """Which ids bound ``pipeline``'s rows in a shard: its ad ``accounts`` or its ``organizations``.
+
+    Args:
+        pipeline: A contract pipeline or a declared custom report.
+        custom: The run's declared custom reports (``settings.custom_reports``): account-scoped like the
+            ``reports`` family that serves them.
+
+    Raises:
+        ConfigError: For an unknown pipeline, a custom report whose rows sum over accounts, or a pipeline
+            bound by neither (a new family that has not said which ids it reads).
+    """
+    reports = custom or {}
+    family = family_of(pipeline, reports)
+    reason = unsplittable_report(reports[pipeline]) if pipeline in reports else None
+    if reason:
+        raise ConfigError(reason)
+    if family in ACCOUNT_FAMILIES or pipeline in ACCOUNT_PIPELINES:
+        return "accounts"
+    if family in ORGANIZATION_FAMILIES or pipeline in ORGANIZATION_PIPELINES:
+        return "organizations"
+    raise ConfigError(f"Pipeline {pipeline} cannot run in a shard: lisync.run.families does not say whether it "
+                      "reads ad accounts or organizations.")
+
+
+def shard_pipelines(pipelines: list[str], shard: Shard, custom: Mapping[str, CustomReport] | None = None) -> list[str]:
+    """The pipelines a shard runs: account-scoped ones only with accounts, organization-scoped ones only with pages.
+
+    Args:
+        pipelines: The selected pipelines (contract pipelines and declared custom reports).
+        shard: The shard.
+        custom: The run's declared custom reports (see :func:`pipeline_slice`).
+
+    Raises:
+        ConfigError: As :func:`pipeline_slice`.
+    """
+    ids: dict[TSlice, list[str]] = {"accounts": shard.accounts, "organizations": shard.organizations}
+    return [p for p in pipelines if ids[pipeline_slice(p, custom)]]
 
 
 def restrict_to_shard(settings: RunSettings) -> RunSettings:
@@ -254,7 +293,7 @@ def restrict_to_shard(settings: RunSettings) -> RunSettings:
     if not shard.accounts and not shard.organizations:
         raise ConfigError(f"--shard {shard.name} needs its slice: pass its --accounts and/or --organizations "
                           "(as `lisync plan-shards` lists them).")
-    pipelines = shard_pipelines(settings.pipelines or list(load_spec()), shard)
+    pipelines = shard_pipelines(settings.pipelines or list(load_spec()), shard, settings.custom_reports)
     if not pipelines:
         raise ConfigError(f"None of the selected pipelines applies to shard {shard.name}: it has "
                           f"{'no organizations' if shard.accounts else 'no accounts'}; select pipelines of its "
@@ -268,6 +307,6 @@ def shard_settings(base: RunSettings, shard: Shard) -> RunSettings:
     The dlt pipeline name gets the shard name appended (see ``RunSettings.effective_pipeline_name``), so
     every shard keeps its own savepoints.
     """
-    pipelines = shard_pipelines(base.pipelines or list(load_spec()), shard)
+    pipelines = shard_pipelines(base.pipelines or list(load_spec()), shard, base.custom_reports)
     return dataclasses.replace(base, shard=shard.name, account_ids=list(shard.accounts),
                                organization_ids=list(shard.organizations), pipelines=pipelines)

@@ -33,6 +33,8 @@ from lisync.linkedin.analytics.report_fields import (
 GRANULARITIES = ("DAILY", "MONTHLY", "ALL")
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
 KEYS = frozenset({"pivots", "granularity", "metrics"})
+# Pivots whose values each belong to one ad account: a report with one of them splits by account (shards).
+ACCOUNT_PIVOTS = frozenset({"ACCOUNT", "CAMPAIGN_GROUP", "CAMPAIGN", "CREATIVE"})
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,15 @@ class CustomReport:
     def demographic(self) -> bool:
         """Whether the report uses a professional demographic pivot (one account per request)."""
         return any(p in DEMOGRAPHIC_PIVOTS for p in self.pivots)
+
+    @property
+    def per_account(self) -> bool:
+        """Whether every row belongs to one ad account (an account's entity pivot, or ``account_id``).
+
+        Other reports sum each pivot value over all the accounts of a request, so they cannot be split by
+        account (see :mod:`lisync.run.shards`).
+        """
+        return self.demographic or any(p in ACCOUNT_PIVOTS for p in self.pivots)
 
     @property
     def pivot_columns(self) -> tuple[str, ...]:
