@@ -16,6 +16,8 @@ import pytest
 from tests.e2e.conftest import DESTINATIONS, TODAY, Runner
 
 from lisync.config.parse import HISTORY_TABLES
+from lisync.errors import ConfigError
+from lisync.run.pipeline import run
 from lisync.sandbox.config import SandboxConfig
 from lisync.sandbox.server import SandboxServer
 from lisync.sources.history import VALID_FROM, VALID_TO
@@ -136,8 +138,9 @@ def test_a_run_without_history_keeps_the_history_a_table_holds(runner: Runner, t
     assert runner.run("campaign_metadata", history=("campaign_metadata",)).status == "ok"
     move_clock(runner.sandbox, advance_days=MOVE_DAYS)
     after = campaign_statuses(runner.sandbox)
-    # no --history, and another machine's working folder: the destination alone says the table holds history
-    summary = runner.run("campaign_metadata", pipelines_dir=str(tmp_path / "elsewhere"))
+    # no --history, from another working folder under another dlt pipeline name: the destination alone says
+    # that the table holds history
+    summary = runner.run("campaign_metadata", pipelines_dir=str(tmp_path / "elsewhere"), pipeline_name="other")
     assert summary.status == "ok", summary.error
     notes = [n for n in summary.notes if "campaign_metadata" in n and "history" in n]
     assert len(notes) == 1 and "\n" not in notes[0], summary.notes
@@ -166,3 +169,41 @@ def test_history_on_a_table_of_plain_rows_starts_cleanly(runner: Runner) -> None
     after = campaign_statuses(runner.sandbox)
     assert runner.run("campaign_metadata", history=("campaign_metadata",)).status == "ok"
     assert_adjoining_versions(runner, before, after)
+
+
+@pytest.mark.parametrize("runner", DESTINATIONS, indirect=True)
+def test_a_shard_keeps_the_history_of_its_slice_and_cannot_start_history(runner: Runner) -> None:
+    accounts = sorted(str(a) for a in runner.sandbox.world.visible_account_ids)
+    assert len(accounts) > 1
+    assert runner.run("campaign_metadata").status == "ok"  # plain rows of every account
+    with pytest.raises(ConfigError, match="unsharded"):
+        runner.run("campaign_metadata", history=("campaign_metadata",), shard="s1", account_ids=accounts[:1])
+
+    before = campaign_statuses(runner.sandbox)
+    assert runner.run("campaign_metadata", history=("campaign_metadata",)).status == "ok"
+    move_clock(runner.sandbox, advance_days=MOVE_DAYS)
+    after = campaign_statuses(runner.sandbox)
+    account_of = {str(c["id"]): str(c["account"]) for c in runner.sandbox.world.campaigns}
+    mine = next(account_of[i] for i in sorted(before) if after.get(i) != before[i])  # an account with a change
+    summary = runner.run("campaign_metadata", shard="s1", account_ids=[mine.rsplit(":", 1)[1]])  # no --history
+    assert summary.status == "ok", summary.error
+    assert any("campaign_metadata" in n and "history" in n for n in summary.notes), summary.notes
+    in_slice = {str(c["id"]) for c in runner.sandbox.world.campaigns if c["account"] == mine}
+    assert_adjoining_versions(runner, {i: s for i, s in before.items() if i in in_slice}, after)
+    # the other accounts' campaigns were not touched by the shard: still their one open first version
+    others = set(before) - in_slice
+    assert others
+    counts = {str(i): (n, open_) for i, n, open_ in runner.query(
+        f"select id, count(*), count(*) filter (where {VALID_TO} is null) from {{ds}}.campaign_metadata group by id")}
+    assert {i: counts[i] for i in others} == {i: (1, 1) for i in others}
+
+
+@pytest.mark.parametrize("runner", DESTINATIONS, indirect=True)
+def test_full_refresh_drops_history_deliberately(runner: Runner) -> None:
+    assert runner.run("campaign_metadata", history=("campaign_metadata",)).status == "ok"
+    move_clock(runner.sandbox, advance_days=MOVE_DAYS)
+    summary = run(runner.settings("campaign_metadata"), full_refresh=True)
+    assert summary.status == "ok", summary.error
+    assert not [n for n in summary.notes if "holds entity history" in n], summary.notes
+    assert runner.scalar("select count(*) from {ds}.campaign_metadata") == len(campaign_statuses(runner.sandbox))
+    runner.assert_matches_spec("campaign_metadata")  # plain rows again: no validity columns

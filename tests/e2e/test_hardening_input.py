@@ -157,7 +157,7 @@ def test_ctrl_c_says_what_was_kept_and_exits_130(tmp_path: Path) -> None:
         proc.send_signal(signal.SIGINT)
         _, stderr = proc.communicate(timeout=120)
     assert proc.returncode == 130, stderr[-2000:]
-    lines = [line for line in stderr.splitlines() if line.strip()]
+    lines = [line for line in stderr.splitlines() if line.strip() and not line.startswith("lisync ")]  # trail
     assert lines == ["interrupted; nothing committed after discovering accounts and organizations, re-run to "
                      "continue"] or (len(lines) == 1 and lines[0].startswith("interrupted; nothing committed after ")
                                      and lines[0].endswith(", re-run to continue")), stderr
@@ -174,3 +174,12 @@ def test_a_failed_run_counts_only_the_rows_it_loaded(sandbox: SandboxServer, tmp
     assert failed.returncode == 1
     summary = " ".join(failed.stdout.split())
     assert "failed: 0 rows in 0 tables" in summary, summary
+
+
+# item 17
+def test_a_run_without_a_terminal_leaves_one_line_per_stage(sandbox: SandboxServer, tmp_path: Path) -> None:
+    result = lisync(run_args(f"{sandbox.base_url}/rest", tmp=tmp_path), tmp_path)
+    assert result.returncode == 0, result.stderr[-2000:]
+    trail = [line.split(" ", 2)[2].split(" (")[0] for line in result.stderr.splitlines() if line.startswith("lisync ")]
+    assert trail[:5] == ["discovering accounts and organizations", "extracting", "normalizing", "loading",
+                         "post-load"], result.stderr

@@ -22,6 +22,7 @@ from lisync.cli.common import DestinationCredentialsOption, PipelinesArg, err, f
 from lisync.cli.report import report
 from lisync.cli.run import demo, finish, run
 from lisync.cli.sandbox import sandbox
+from lisync.cli.state import state_command
 from lisync.cli.verify import verify
 from lisync.cli.views import views_app
 from lisync.config.defaults import DEFAULT_DATASET
@@ -178,6 +179,7 @@ def docs(
 app.add_typer(auth_app, name="auth")
 app.add_typer(views_app, name="views")
 app.command(name="check")(check_command)
+app.command(name="state")(state_command)
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from lisync.config.settings import RunSettings
 from lisync.config.tokens import run_token_provider
 from lisync.errors import LisyncError
 from lisync.linkedin.http.version import DEFAULT_API_VERSION
+from lisync.cli.refresh import confirm_full_refresh, enable_verbose_logging
 from lisync.run.duckdb_file import only_written_by
 from lisync.run.interrupt import Interrupted
 from lisync.run.summary import RunSummary
@@ -84,7 +85,8 @@ def run(
                                               "replace only the shard's accounts and organizations.")] = None,
     history: Annotated[bool | None, typer.Option(
         "--history/--no-history", help="Entity tables keep every version with valid_from/valid_to (dlt scd2) "
-        "instead of being replaced.", show_default=False)] = None,
+        "instead of being replaced. A table that already holds history keeps it either way.",
+        show_default=False)] = None,
     demographics_granularity: Annotated[str | None, typer.Option(
         help="ad_demographics period: monthly (default, as LinkedIn recommends) or daily.")] = None,
     demographic_pivots: Annotated[str | None, typer.Option(
@@ -101,6 +103,12 @@ def run(
     extract_format: Annotated[str | None, typer.Option(
         help="How performance rows travel to dlt: arrow (default: Arrow tables, no per-row normalization) or "
         "dicts.")] = None,
+    full_refresh: Annotated[bool, typer.Option(
+        "--full-refresh", help="Drop the selected pipelines' tables and savepoints in the destination first, then "
+        "re-read them from the start date (asks once; --yes skips the question).")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask before --full-refresh drops tables.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log each request retry, wait, state restore "
+                                          "and load step (as `lisync --verbose run`).")] = False,
 ) -> None:
     """Replicate the selected pipelines into the destination.
 
@@ -126,9 +134,13 @@ def run(
         settings.verify = verify
         if today:  # the hidden flag used to be accepted and ignored; benchmarks and shard tests rely on it
             settings.today = parse_date(today, "--today", today=dt.date.max)
+        if verbose:
+            enable_verbose_logging()
+        if full_refresh:
+            confirm_full_refresh(settings, yes)
         provider = run_token_provider(settings.access_token)
         print_warnings(provider)
-        summary = runner_run(settings, token_provider=provider, show_progress=True)
+        summary = runner_run(settings, token_provider=provider, show_progress=True, full_refresh=full_refresh)
     except Interrupted as exc:
         err.print(str(exc), highlight=False, soft_wrap=True)
         raise typer.Exit(exc.exit_code) from None

@@ -18,12 +18,15 @@ See docs/history.md.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import dlt
+from dlt.common.destination.client import WithStateSync
 from dlt.common.schema.typing import TSchemaTables
 from dlt.common.schema.utils import get_merge_strategy, get_validity_column_names, has_table_seen_data
+from dlt.destinations.exceptions import DestinationUndefinedEntity
 from dlt.extract.source import DltSource
 
 from lisync.config.parse import HISTORY_TABLES
@@ -63,9 +66,24 @@ def holds_history(tables: TSchemaTables, name: str) -> bool:
     return get_merge_strategy(tables, name) == "scd2" or any(get_validity_column_names(tables[name]))
 
 
-def _stored_tables(pipeline: dlt.Pipeline) -> TSchemaTables:
-    """The tables of lisync's dlt schema as restored from the destination (empty for a fresh destination)."""
+def _local_tables(pipeline: dlt.Pipeline) -> TSchemaTables:
+    """The tables of lisync's dlt schema in the pipeline's working copy (restored from the destination)."""
     return pipeline.schemas[SCHEMA_NAME].tables if SCHEMA_NAME in pipeline.schema_names else {}
+
+
+def _stored_tables(pipeline: dlt.Pipeline) -> TSchemaTables:
+    """The tables of the newest lisync dlt schema stored in the destination's dataset, else the working copy's.
+
+    Read from the destination whichever dlt pipeline stored it: a shard's first run, or a run under another
+    pipeline name, restores no schema of its own.
+    """
+    try:
+        with pipeline.destination_client() as client:
+            stored = client.get_stored_schema(SCHEMA_NAME) if isinstance(client, WithStateSync) else None
+    except DestinationUndefinedEntity:
+        stored = None  # no dataset yet
+    tables: TSchemaTables = json.loads(stored.schema).get("tables", {}) if stored is not None else {}
+    return tables or _local_tables(pipeline)
 
 
 def plan_history(pipeline: dlt.Pipeline, settings: RunSettings, tables: Iterable[str]) -> HistoryPlan:
@@ -84,6 +102,10 @@ def plan_history(pipeline: dlt.Pipeline, settings: RunSettings, tables: Iterable
     if started and settings.shard:
         raise ConfigError(f"{', '.join(started)} holds plain rows, not history: start history with one unsharded "
                           "`lisync run --history` of it, then run the shards.")
+    unknown = [t for t in started if t not in _local_tables(pipeline)]  # dlt's refresh drops only tables it knows
+    if unknown:
+        raise ConfigError(f"{', '.join(unknown)} holds plain rows that dlt pipeline {pipeline.pipeline_name} did not "
+                          "load: start history with a run under the pipeline name that loaded them.")
     return HistoryPlan(kept, started)
 
 

@@ -44,7 +44,7 @@ from lisync.run.load_guard import duckdb_write_lock, load_with_retry
 from lisync.run.loaded_rows import rows_loaded_by_run
 from lisync.run.package_guard import drop_foreign_packages, tag_packages
 from lisync.run.progress import RunProgress
-from lisync.run.refresh import discard_unloadable_packages, heal_missing_tables
+from lisync.run.refresh import discard_unloadable_packages, drop_pipelines, heal_missing_tables
 from lisync.run.run_lock import acquire_run_lock, hold_server_dataset_lock
 from lisync.run.shards import restrict_to_shard
 from lisync.run.state import restore_state_from_destination, working_folder
@@ -96,7 +96,8 @@ def _root_error(exc: BaseException) -> BaseException:
     return deepest
 
 
-def run(settings: RunSettings, token_provider: TokenProvider | None = None, show_progress: bool = False) -> RunSummary:
+def run(settings: RunSettings, token_provider: TokenProvider | None = None, show_progress: bool = False,
+        full_refresh: bool = False) -> RunSummary:
     """Run the selected pipelines end to end and return the summary.
 
     Extraction happens completely before anything is loaded, so a run that fails while reading LinkedIn
@@ -105,7 +106,8 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
     Args:
         settings: Validated run settings.
         token_provider: Where access tokens come from (default: the settings' static token).
-        show_progress: Show a live progress line on the terminal.
+        show_progress: Show progress: a live line on a terminal, one log line per stage and long wait otherwise.
+        full_refresh: Drop the selected pipelines' tables and savepoints first (re-read from the start date).
 
     Returns:
         The run summary (``status="failed"`` with ``error`` set when the run failed).
@@ -147,7 +149,11 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             healed = heal_missing_tables(pipeline, list(settings.pipelines))  # lisync.run.refresh
             if healed:
                 summary.add_note(healed)
-            history = plan_history(pipeline, settings, tables)  # the destination's history stays: history_guard
+            if full_refresh:  # --full-refresh: the selected pipelines start over (lisync.run.refresh)
+                dropped_tables = drop_pipelines(pipeline, list(settings.pipelines))
+                summary.add_note(f"--full-refresh dropped {len(dropped_tables)} tables and their savepoints.")
+            with duckdb_write_lock(_duckdb_file(settings)):  # the destination's history stays: history_guard
+                history = plan_history(pipeline, settings, tables)
             apply_history_plan(sources, history)
             kept_note = history.note()
             if kept_note:

@@ -17,6 +17,7 @@ import dlt
 
 from lisync.linkedin.convert import to_float
 from lisync.linkedin.http.client import LinkedInClient
+from lisync.linkedin.http.errors import AccessDeniedError, NotFoundError
 from lisync.linkedin.pages.posts import day_start_ms, list_posts
 
 __all__ = ["POSTS_TABLE", "PostsCheck", "landed_post_ids", "verify_posts"]
@@ -39,6 +40,7 @@ class PostsCheck:
         requests: Requests the listings cost.
         repaired: Missing posts found per organization id before a repair re-read it.
         repair_requests: Requests the repair cost (re-reading and checking again).
+        refused: Organizations LinkedIn refused to list (403/404): not checked, as the run skipped them.
     """
 
     organizations: int = 0
@@ -50,13 +52,14 @@ class PostsCheck:
     requests: int = 0
     repaired: dict[str, int] = field(default_factory=dict)
     repair_requests: int = 0
+    refused: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """Return the JSON form."""
         return {"organizations": self.organizations, "listed": self.listed, "landed": self.landed,
                 "missing": self.missing_count, "missing_posts": self.missing,
                 "landed_not_listed": self.unlisted_landed, "requests": self.requests, "repaired": self.repaired,
-                "repair_requests": self.repair_requests}
+                "repair_requests": self.repair_requests, "refused": self.refused}
 
 
 def landed_post_ids(pipeline: dlt.Pipeline, organization_urn: str) -> set[str]:
@@ -87,9 +90,13 @@ def verify_posts(pipeline: dlt.Pipeline, client: LinkedInClient, organizations: 
     until = day_start_ms(today)
     for organization in organizations:
         listed: set[str] = set()
-        for page in list_posts(client, organization["urn"], day_start_ms(start)):
-            listed.update(str(p["id"]) for p in page
-                          if p.get("id") and (to_float(p.get("lastModifiedAt")) or 0) < until)
+        try:
+            for page in list_posts(client, organization["urn"], day_start_ms(start)):
+                listed.update(str(p["id"]) for p in page
+                              if p.get("id") and (to_float(p.get("lastModifiedAt")) or 0) < until)
+        except (AccessDeniedError, NotFoundError):
+            check.refused.append(str(organization["id"]))  # refused: the run skipped it with a note already
+            continue
         with locked():
             landed = landed_post_ids(pipeline, organization["urn"])
         missing = sorted(listed - landed)

@@ -17,8 +17,10 @@ key; a version is identified by (``id``, ``valid_from``). The state at time ``T`
 
     select * from campaign_metadata where valid_from <= T and (valid_to is null or valid_to > T)
 
-Validity times are load times (dlt's load package creation time, UTC), not LinkedIn's ``last_modified_*``.
-Without history, the tables are replaced on every run exactly as before.
+Validity times are load times (dlt's load package creation time, UTC), not LinkedIn's ``last_modified_*``
+(dlt stamps one boundary per table and load; see docs/history.md). Without history, the tables are replaced
+on every run exactly as before, except a table that already holds history in the destination: it keeps it
+(:mod:`lisync.run.history_guard`).
 
 ``conversion_details__associated_campaigns`` keeps the current associations only (it is not versioned).
 """

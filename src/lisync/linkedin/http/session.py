@@ -17,6 +17,7 @@ retrying ``Client`` (whose session factory is private): it extends ``requests`` 
 
 from __future__ import annotations
 
+import logging
 import threading
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit, urlunsplit
@@ -35,6 +36,8 @@ from lisync.linkedin.http.retry import RetryController, cached_json
 from lisync.linkedin.http.stats import RequestStats, endpoint_key
 
 __all__ = ["LinkedInSession", "tunneled"]
+
+log = logging.getLogger("lisync")
 
 
 class LinkedInSession(requests.Session):
@@ -94,6 +97,8 @@ class LinkedInSession(requests.Session):
         kwargs.setdefault("timeout", (policy.connect_timeout_s, policy.read_timeout_s))
         try:
             response: Response = self.retry.retrying()(self._attempt, request, **kwargs)
+            log.debug("LinkedIn %s answered %d in %.0f ms", endpoint, response.status_code,
+                      response.elapsed.total_seconds() * 1000)  # `lisync run --verbose`
         except RequestException as exc:
             host = urlsplit(self.base_url).netloc
             hopeless = hopeless_reason(exc, request.url or "", 1)

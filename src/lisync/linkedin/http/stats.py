@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ class RequestStats:
         errors: Final error statuses per endpoint key.
         retry_reasons: Retries per reason (``429``, ``503``, ``timeout``, ``invalid JSON``…).
         retry_seconds: Seconds spent waiting between attempts.
+        last_wait: The latest wait between attempts: ``(reason, seconds, monotonic end)`` (for progress displays).
 
     """
 
@@ -29,6 +31,7 @@ class RequestStats:
     errors: Counter[str] = field(default_factory=Counter)
     retry_reasons: Counter[str] = field(default_factory=Counter)
     retry_seconds: float = 0.0
+    last_wait: tuple[str, float, float] | None = None  # (reason, seconds, monotonic time it ends): for progress
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def count_request(self, endpoint: str) -> None:
@@ -46,6 +49,7 @@ class RequestStats:
         with self._lock:
             self.retry_reasons[reason] += 1
             self.retry_seconds += seconds
+            self.last_wait = (reason, seconds, time.monotonic() + seconds)
 
     def count_error(self, endpoint: str, status: int) -> None:
         """Count a request that finally failed with ``status``."""
