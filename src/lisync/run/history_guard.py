@@ -1,8 +1,9 @@
 """Keeps entity history safe when a run's history setting differs from what the destination holds.
 
-The destination is the truth (as for savepoints, :mod:`lisync.run.state`): after the state and schemas are
-restored from it, dlt's stored schema says which entity tables hold history (dlt ``scd2``: the table's merge
-strategy is ``scd2``, or its columns carry dlt's validity hints). Two mismatches are settled before extracting:
+The destination is the truth (as for savepoints, :mod:`lisync.run.state`): the newest lisync dlt schema
+stored in the dataset, whichever dlt pipeline (shard, machine) stored it, says which entity tables hold
+history (the table's merge strategy is ``scd2``, or its columns carry dlt's validity hints). Two mismatches
+are settled before extracting:
 
 * a table that holds history, in a run that did not ask for it: history stays on for that table and the
   summary says so in one line. A run never throws versions away by omission: ``--no-history`` means "do not
