@@ -281,7 +281,8 @@ def test_default_version_is_not_near_its_sunset_in_the_sandbox_year() -> None:
     assert version_sunset_warning(DEFAULT_API_VERSION, TODAY) is None
 
 
-def test_an_unreachable_api_is_retried_then_one_line_error() -> None:
+def test_a_closed_loopback_port_fails_at_once_with_one_line() -> None:
+    """Issue #19 item 7: a refusal on the first attempt to this machine is not retried (was: 3 attempts)."""
     import socket
 
     with socket.socket() as sock:  # a port nobody listens on
@@ -291,8 +292,9 @@ def test_an_unreachable_api_is_retried_then_one_line_error() -> None:
                             retry_policy=RetryPolicy(max_attempts=3, backoff_base_s=0.01, backoff_max_s=0.01))
     with pytest.raises(NetworkError) as info:
         list_accounts(client)
-    assert client.stats.attempts == 3
-    assert dict(client.stats.retry_reasons) == {"connection error": 2}
+    assert client.stats.attempts == 1
+    assert dict(client.stats.retry_reasons) == {}
     message = str(info.value)
     assert message.startswith(f"Cannot reach LinkedIn at 127.0.0.1:{port}") and "--api-base-url" in message
+    assert "connection refused" in message and "not retried" in message and "after every retry" not in message
     assert "\n" not in message

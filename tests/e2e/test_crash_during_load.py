@@ -86,7 +86,8 @@ class Target:
                     conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
-def lisync_run(sandbox: SandboxServer, target: Target, kill_at: str | None = None) -> subprocess.CompletedProcess[bytes]:
+def lisync_run(sandbox: SandboxServer, target: Target,
+               kill_at: str | None = None) -> subprocess.CompletedProcess[bytes]:
     env = {k: v for k, v in os.environ.items() if k not in (KILL_AT_ENV, "LINKEDIN_ACCESS_TOKEN")}
     if kill_at:
         env[KILL_AT_ENV] = kill_at
@@ -103,8 +104,8 @@ def crash_sandbox() -> Iterator[SandboxServer]:
 
 
 @pytest.mark.parametrize("kind", ["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
-def test_sigkill_during_load_then_rerun_converges_to_a_clean_run(kind: str, crash_sandbox: SandboxServer,
-                                                                 tmp_path: Path, request: pytest.FixtureRequest) -> None:
+def test_sigkill_during_load_then_rerun_converges_to_a_clean_run(
+        kind: str, crash_sandbox: SandboxServer, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     dsn = request.getfixturevalue("postgres_dsn") if kind == "postgres" else None
     reference_dir = tmp_path / "reference"
     reference_dir.mkdir()

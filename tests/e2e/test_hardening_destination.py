@@ -39,17 +39,24 @@ def sandbox_b() -> Iterator[SandboxServer]:
         yield server
 
 
-def lisync(args: list[str], cwd: Path, env_extra: dict[str, str] | None = None,
-           wait: bool = True) -> subprocess.CompletedProcess[str] | subprocess.Popen[str]:
+def _command(args: list[str], env_extra: dict[str, str] | None) -> tuple[list[str], dict[str, str]]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("LINKEDIN_", "SOURCES__", "LISYNC_")) and k != KILL_AT_ENV}
     env.update(env_extra or {})
     command = [sys.executable, "-m", "lisync.cli", *args]
     if args[0] == "run":
         command += ["--access-token", "hardening-token"]
-    if not wait:
-        return subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return command, env
+
+
+def lisync(args: list[str], cwd: Path, env_extra: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    command, env = _command(args, env_extra)
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def lisync_started(args: list[str], cwd: Path) -> subprocess.Popen[str]:
+    command, env = _command(args, None)
+    return subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def run_args(sandbox: SandboxServer, *extra: str, tables: tuple[str, ...] = TABLES) -> list[str]:
@@ -182,10 +189,9 @@ def test_unusable_duckdb_path_fails_before_reading_linkedin(sandbox_a: SandboxSe
 def test_a_second_run_into_a_dataset_being_written_refuses_with_one_line(place: Place, tmp_path: Path) -> None:
     # Slow answers, one at a time: the first run is still reading when the second one starts.
     with SandboxServer(SandboxConfig(seed=7, scale="tiny", latency_ms=6000)) as slow:
-        first = lisync(run_args(slow, *place.args("shared"), "--pipelines-dir", str(tmp_path / "dlt1"),
+        first = lisync_started(run_args(slow, *place.args("shared"), "--pipelines-dir", str(tmp_path / "dlt1"),
                                 "--max-workers", "1", tables=("ad_accounts", "campaign_metadata", "creative_metadata")),
-                       tmp_path, wait=False)
-        assert isinstance(first, subprocess.Popen)
+                       tmp_path)
         deadline = time.monotonic() + 60
         while slow.stats()["total"] == 0 and time.monotonic() < deadline:
             time.sleep(0.1)  # the first run holds its locks before its first API call

@@ -48,8 +48,9 @@ def test_full_refresh_asks_then_rereads_everything(sandbox: SandboxServer, tmp_p
     assert run(sandbox, tmp_path).returncode == 0
     expected = rows(tmp_path)
     with contextlib.closing(duckdb.connect(str(tmp_path / "x.duckdb"))) as conn:
-        conn.execute("delete from linkedin.ad_performance where metric_date < (select min(metric_date) + 5 "
-                     "from linkedin.ad_performance)")  # old rows behind the savepoints: a normal run never re-reads them
+        # a row LinkedIn does not have (an old stray): merges keep it, only a refresh of the table drops it
+        conn.execute("insert into linkedin.ad_performance by name select * replace ('999' as creative_id) "
+                     "from linkedin.ad_performance limit 1")
     assert run(sandbox, tmp_path).returncode == 0
     assert rows(tmp_path) != expected
     refused = run(sandbox, tmp_path, "--full-refresh")  # no terminal to ask on, no --yes: nothing dropped
@@ -72,7 +73,8 @@ def test_state_lists_savepoints_and_last_loads_from_the_destination(sandbox: San
     accounts = {str(r[0]) for r in rows(tmp_path, "ad_accounts")}
     listed = [line for line in shown.stdout.splitlines() if "ad_performance" in line]
     assert {a for a in accounts if any(a in line for line in listed)} == accounts, shown.stdout
-    assert all(line.count("20") >= 2 for line in listed), "each account shows its savepoint and last load"
+    assert all(line.count("-") >= 2 for line in listed), "each account shows its savepoint date"
+    assert any(line.count(":") >= 2 for line in listed), "accounts with rows show their last load time"
 
 
 def test_verbose_adds_each_request(sandbox: SandboxServer, tmp_path: Path) -> None:

@@ -54,12 +54,19 @@ def not_linkedin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.shutdown()
 
 
-def lisync(args: list[str], cwd: Path, wait: bool = True) -> subprocess.CompletedProcess[str] | subprocess.Popen[str]:
+def _command(args: list[str]) -> tuple[list[str], dict[str, str]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LINKEDIN_", "SOURCES__", "LISYNC_"))}
-    command = [sys.executable, "-m", "lisync.cli", *args, "--access-token", "hardening-token"]
-    if not wait:
-        return subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return [sys.executable, "-m", "lisync.cli", *args, "--access-token", "hardening-token"], env
+
+
+def lisync(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    command, env = _command(args)
     return subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=300, check=False)
+
+
+def lisync_started(args: list[str], cwd: Path) -> subprocess.Popen[str]:
+    command, env = _command(args)
+    return subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def one_line_error(result: subprocess.CompletedProcess[str], code: int, *needles: str) -> str:
@@ -148,8 +155,7 @@ def test_check_against_a_server_that_is_not_linkedin(not_linkedin: str, tmp_path
 # item 13
 def test_ctrl_c_says_what_was_kept_and_exits_130(tmp_path: Path) -> None:
     with SandboxServer(SandboxConfig(seed=7, scale="tiny", latency_ms=3000)) as slow:
-        proc = lisync(run_args(f"{slow.base_url}/rest", tmp=tmp_path), tmp_path, wait=False)
-        assert isinstance(proc, subprocess.Popen)
+        proc = lisync_started(run_args(f"{slow.base_url}/rest", tmp=tmp_path), tmp_path)
         deadline = time.monotonic() + 60
         while slow.stats()["total"] == 0 and time.monotonic() < deadline:
             time.sleep(0.1)

@@ -11,13 +11,13 @@ from typing import Annotated
 import typer
 
 from lisync.cli.common import DestinationCredentialsOption, PipelinesArg, err, fail, out, print_warnings
+from lisync.cli.refresh import confirm_full_refresh, enable_verbose_logging
 from lisync.config.defaults import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH, DEMO_DUCKDB_PATH
 from lisync.config.resolve import build_settings
 from lisync.config.settings import RunSettings
 from lisync.config.tokens import run_token_provider
 from lisync.errors import LisyncError
 from lisync.linkedin.http.version import DEFAULT_API_VERSION
-from lisync.cli.refresh import confirm_full_refresh, enable_verbose_logging
 from lisync.run.duckdb_file import only_written_by
 from lisync.run.interrupt import Interrupted
 from lisync.run.summary import RunSummary

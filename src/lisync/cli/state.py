@@ -16,7 +16,8 @@ __all__ = ["state_command"]
 
 
 def state_command(
-    duckdb: Annotated[str | None, typer.Option("--duckdb", help=f"DuckDB file (default {DEFAULT_DUCKDB_PATH}).")] = None,
+    duckdb: Annotated[str | None, typer.Option("--duckdb",
+                                               help=f"DuckDB file (default {DEFAULT_DUCKDB_PATH}).")] = None,
     destination: Annotated[str | None, typer.Option(help="dlt destination (default duckdb).")] = None,
     destination_credentials: DestinationCredentialsOption = None,
     dataset: Annotated[str | None, typer.Option(help=f"Dataset/schema name (default {DEFAULT_DATASET}).")] = None,

@@ -104,7 +104,8 @@ def discard_unloadable_packages(pipeline: dlt.Pipeline, pipelines: list[str]) ->
     if not lost:
         return None
     pipeline.drop_pending_packages()
-    note = f"Dropped an unloaded package of an earlier run: it loads into {', '.join(lost)}, which the destination lost."
+    note = (f"Dropped an unloaded package of an earlier run: it loads into {', '.join(lost)}, which the "
+            "destination lost.")
     log.warning(note)
     return note
 

@@ -73,7 +73,8 @@ class RunLock:
         client = pipeline.sql_client()
         client.open_connection()
         key = zlib.crc32(f"lisync:{dataset}".encode())
-        taken = client.execute_sql("select pg_try_advisory_lock(%s)", key)[0][0]
+        answer = client.execute_sql("select pg_try_advisory_lock(%s)", key)
+        taken = bool(answer and answer[0][0])
         if not taken:
             client.close_connection()
             raise RunInProgress(f"Another lisync run is writing dataset {dataset} in this PostgreSQL database: "

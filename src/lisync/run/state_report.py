@@ -14,8 +14,8 @@ from typing import Any
 
 import dlt
 
-from lisync.spec.naming import SCHEMA_NAME
 from lisync.sources.incremental import SAVEPOINTS_KEY
+from lisync.spec.naming import SCHEMA_NAME
 
 __all__ = ["SCOPE_COLUMNS", "StateRow", "savepoint_rows"]
 
@@ -46,7 +46,7 @@ def _last_loads(pipeline: dlt.Pipeline, table: str, column: str) -> dict[str, st
             loads = client.make_qualified_table_name("_dlt_loads")
             rows = client.execute_sql(f"select t.{column}, max(l.inserted_at) from {name} t join {loads} l on "
                                       f"t._dlt_load_id = l.load_id group by t.{column}")
-    except Exception:  # noqa: BLE001 - a table not loaded yet has no last load
+    except Exception:
         return {}
     return {str(value): str(when)[:19] for value, when in rows or [] if value is not None}
 

@@ -32,7 +32,7 @@ from lisync.linkedin.analytics.demographic_names import lookup_names
 from lisync.linkedin.analytics.fetch import FetchStats, MergedRows, ReportSpec, run_report
 from lisync.linkedin.analytics.fields import METRICS_PER_CHUNK, metric_chunks
 from lisync.linkedin.analytics.planner import DEFAULT_BUDGET, AccountLoad, estimate_account_load
-from lisync.linkedin.analytics.report_fields import DEMOGRAPHIC_PIVOTS, extended_metrics
+from lisync.linkedin.analytics.report_fields import DEMOGRAPHIC_PIVOTS, NON_ADDITIVE_METRICS, extended_metrics
 from lisync.linkedin.analytics.shape_reports import (
     ENTITY_LEVELS,
     build_entity_index,
@@ -47,6 +47,7 @@ from lisync.linkedin.analytics.shape_reports import (
     with_extended_chunks,
 )
 from lisync.linkedin.analytics.sizing import default_update_window
+from lisync.linkedin.analytics.summed import SummedRows
 from lisync.linkedin.http.restli import urn_id
 from lisync.sources.analytics import DEFAULT_HISTORY_DAYS, ROW_BATCH, AnalyticsInputs
 from lisync.sources.incremental import get_savepoint, plan_read_window, set_savepoint
@@ -269,8 +270,11 @@ def custom_resource(inputs: AnalyticsInputs, report: CustomReport) -> DltResourc
         state = dlt.current.resource_state()
         plan = _Plan(inputs, groups=False)
         plan.read(state)
+        # A row summed over accounts is re-read for every account or for none: all start on the earliest day.
+        common = min((w[0] for w in plan.windows.values()), default=None) if not report.per_account else None
         loads = []
         for account_id, (start, end, campaigns, creatives) in plan.windows.items():
+            start = common or start
             if report.granularity == "MONTHLY":
                 start = month_start(start)
             load = estimate_account_load(account_id, start, end, campaigns, per_day(creatives))
@@ -278,12 +282,25 @@ def custom_resource(inputs: AnalyticsInputs, report: CustomReport) -> DltResourc
                 loads.append(_align_to_month(load) if report.granularity == "MONTHLY" else load)
         stats = FetchStats()
         workers = client.retry_policy.max_concurrency
+        summed = SummedRows(report.granularity, report.metrics) if not report.per_account else None
         for merged in run_report(client, spec, loads, stats, budget, workers=workers):
+            if summed is not None:
+                for (values, day), metrics in merged.items():
+                    summed.add(values, day, _period_end(report, day, merged), metrics)
+                continue
             account = merged.facet_ids[0] if report.demographic else None
             yield from _batched(shape_custom_row(report, values, day, _period_end(report, day, merged), metrics,
                                                  account) for (values, day), metrics in merged.items())
+        if summed is not None:
+            yield from _batched(shape_custom_row(report, values, row.start, row.end, row.metrics, None)
+                                for values, row in summed.rows())
+            if summed.combined and NON_ADDITIVE_METRICS.intersection(report.metrics):
+                inputs.add_note(f"{report.name}: {summed.combined} rows summed over several adAnalytics requests "
+                                "leave their non-additive metrics empty (add an ACCOUNT or CAMPAIGN pivot to keep "
+                                "them).")
         plan.commit(state)
-        _summary(inputs, report.name, stats, len(loads), plan)
+        _summary(inputs, report.name, stats, len(loads), plan,
+                 **({"summed_rows": summed.combined} if summed is not None else {}))
 
     resource = custom()
     resource.apply_hints(write_disposition="merge", columns=custom_columns(report, report.demographic),

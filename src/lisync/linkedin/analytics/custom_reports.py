@@ -7,7 +7,7 @@ A declaration::
     granularity = "DAILY"                            # DAILY | MONTHLY | ALL
     metrics = ["impressions", "clicks", "costInLocalCurrency"]
 
-becomes a pipeline named after it, landing in a table of that name keyed on its date range and pivot values.
+becomes a pipeline named after it, landing in a table of that name keyed on its period and pivot values.
 Every mistake is one line naming the report and the fix, raised while settings are parsed.
 """
 

@@ -308,7 +308,8 @@ def run_report(client: LinkedInClient, report: ReportSpec, loads: Sequence[Accou
     by_account = {load.account_id: load for load in loads}
     stats.planned_rows = sum(load.total for load in loads)
     density = prior_density
-    queue: deque[PlannedRequest] = deque(pack_requests(loads, budget / density, report.max_facet_ids))
+    months = report.granularity == "MONTHLY"  # date cuts at month starts, so MONTHLY rows stay whole months
+    queue: deque[PlannedRequest] = deque(pack_requests(loads, budget / density, report.max_facet_ids, months))
     observed_rows = 0
     observed_estimate = 0
     while queue:
@@ -316,7 +317,7 @@ def run_report(client: LinkedInClient, report: ReportSpec, loads: Sequence[Accou
         try:
             rows = fetch_request(client, report, request, stats, workers, arrow)
         except CapReached:
-            halves = request.split()
+            halves = request.split(months)
             if halves is None:
                 raise BadResponseError(
                     f"adAnalytics returned {MAX_ELEMENTS:,} elements for one account and one day "
@@ -327,7 +328,8 @@ def run_report(client: LinkedInClient, report: ReportSpec, loads: Sequence[Accou
             floor = min(1.0, MAX_ELEMENTS / max(request.estimated_rows, 1))
             if floor > density:
                 density = floor
-                queue = deque(pack_requests(_queued_loads(queue, by_account), budget / density, report.max_facet_ids))
+                queue = deque(pack_requests(_queued_loads(queue, by_account), budget / density, report.max_facet_ids,
+                                            months))
             continue
         stats.returned_rows += len(rows)
         observed_rows += len(rows)
@@ -339,4 +341,4 @@ def run_report(client: LinkedInClient, report: ReportSpec, loads: Sequence[Accou
             density = measured
             # 10% headroom: the density of what is left may differ from what was seen.
             queue = deque(pack_requests(_queued_loads(queue, by_account), budget / min(1.0, density * 1.1),
-                                        report.max_facet_ids))
+                                        report.max_facet_ids, months))

@@ -67,13 +67,24 @@ class PlannedRequest:
         """Days in the range."""
         return (self.end - self.start).days + 1
 
-    def split(self) -> tuple[PlannedRequest, PlannedRequest] | None:
-        """Halve the request (by accounts if several, else by days); ``None`` if it is one account-day."""
+    def split(self, months: bool = False) -> tuple[PlannedRequest, PlannedRequest] | None:
+        """Halve the request (by accounts if several, else by days); ``None`` if it is one account-day.
+
+        With ``months`` (MONTHLY reports) a range of several months is cut at the month start nearest its
+        middle, so both halves answer whole months; a single month is cut by days only as a last resort.
+        """
         if len(self.account_ids) > 1:
             mid = len(self.account_ids) // 2
             half = self.estimated_rows // 2
             return (PlannedRequest(self.account_ids[:mid], self.start, self.end, half),
                     PlannedRequest(self.account_ids[mid:], self.start, self.end, self.estimated_rows - half))
+        if months and _month_end(self.start) < self.end:
+            middle = self.start + dt.timedelta(days=self.days // 2)
+            cuts = [day for day in _month_starts(self.start, self.end) if day > self.start]
+            cut = min(cuts, key=lambda day: abs((day - middle).days))
+            half = self.estimated_rows // 2
+            return (PlannedRequest(self.account_ids, self.start, cut - dt.timedelta(days=1), half),
+                    PlannedRequest(self.account_ids, cut, self.end, self.estimated_rows - half))
         if self.days > 1:
             mid_day = self.start + dt.timedelta(days=self.days // 2 - 1)
             half = self.estimated_rows // 2
@@ -152,11 +163,28 @@ def estimate_account_load(account_id: str, window_start: dt.date, window_end: dt
                        window_start + dt.timedelta(days=last), tuple(daily[first:last + 1]))
 
 
-def split_by_days(load: AccountLoad, budget: float) -> list[PlannedRequest]:
-    """Cut one account's window into consecutive date ranges whose estimates fit ``budget``."""
+def _blocks(load: AccountLoad, months: bool) -> list[tuple[int, int]]:
+    """``(first day index, rows)`` of every day of ``load``, or of every calendar month with ``months``."""
+    if not months:
+        return list(enumerate(load.daily_rows))
+    out: list[tuple[int, int]] = []
+    i = 0
+    while i < len(load.daily_rows):
+        stop = min(len(load.daily_rows), (_month_end(load.start + dt.timedelta(days=i)) - load.start).days + 1)
+        out.append((i, sum(load.daily_rows[i:stop])))
+        i = stop
+    return out
+
+
+def split_by_days(load: AccountLoad, budget: float, months: bool = False) -> list[PlannedRequest]:
+    """Cut one account's window into consecutive date ranges whose estimates fit ``budget``.
+
+    With ``months`` (MONTHLY reports) cuts fall on month starts only, so every range answers whole months;
+    a month over the budget on its own stays one range (a capped answer is split later, by days).
+    """
     out: list[PlannedRequest] = []
     start_index, acc = 0, 0
-    for i, rows in enumerate(load.daily_rows):
+    for i, rows in _blocks(load, months):
         if acc and acc + rows > budget:
             out.append(PlannedRequest((load.account_id,), load.start + dt.timedelta(days=start_index),
                                       load.start + dt.timedelta(days=i - 1), acc))
@@ -167,7 +195,7 @@ def split_by_days(load: AccountLoad, budget: float) -> list[PlannedRequest]:
 
 
 def pack_requests(loads: Sequence[AccountLoad], budget: float = DEFAULT_BUDGET,
-                  max_members: int | None = None) -> list[PlannedRequest]:
+                  max_members: int | None = None, months: bool = False) -> list[PlannedRequest]:
     """Pack account loads into requests of at most ``budget`` estimated rows.
 
     Accounts are packed largest first into the first request with room (first-fit decreasing), each
@@ -178,6 +206,7 @@ def pack_requests(loads: Sequence[AccountLoad], budget: float = DEFAULT_BUDGET,
         loads: Per-account estimates (any windows).
         budget: Row budget per request (already adjusted for observed density by the caller).
         max_members: At most this many accounts (facet ids) per request; ``None``: no limit.
+        months: Cut an account's window at month starts only (MONTHLY reports; see :func:`split_by_days`).
 
     Returns:
         Requests in a deterministic order.
@@ -186,7 +215,7 @@ def pack_requests(loads: Sequence[AccountLoad], budget: float = DEFAULT_BUDGET,
     bins: list[tuple[list[AccountLoad], int]] = []
     for load in sorted(loads, key=lambda x: (-x.total, x.account_id)):
         if load.total > budget:
-            requests.extend(split_by_days(load, budget))
+            requests.extend(split_by_days(load, budget, months))
             continue
         for i, (members, rows) in enumerate(bins):
             if rows + load.total <= budget and (max_members is None or len(members) < max_members):
@@ -215,6 +244,17 @@ def reach_windows(start: dt.date, end: dt.date, max_days: int) -> list[tuple[dt.
 
 def _month_end(day: dt.date) -> dt.date:
     return (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1) - dt.timedelta(days=1)
+
+
+def _month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
+    """Return the first day of every month that begins within ``start…end``."""
+    out = []
+    day = start.replace(day=1)
+    while day <= end:
+        if day >= start:
+            out.append(day)
+        day = _month_end(day) + dt.timedelta(days=1)
+    return out
 
 
 def month_windows(start: dt.date, end: dt.date, max_days: int) -> list[tuple[dt.date, dt.date]]:

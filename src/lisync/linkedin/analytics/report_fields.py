@@ -23,6 +23,9 @@ PIVOTS: Final[tuple[str, ...]] = (
 # Reach (approximateMemberReach, audiencePenetration) is served for these pivots only.
 REACH_PIVOTS: Final = frozenset({"ACCOUNT", "CAMPAIGN_GROUP", "CAMPAIGN", "CREATIVE", "SHARE", "COMPANY"})
 REACH_METRICS: Final = frozenset({"approximateMemberReach", "audiencePenetration"})
+# Ratios and unique counts: a row's value cannot be rebuilt from the values of its parts (see summed.py).
+NON_ADDITIVE_METRICS: Final = frozenset({*REACH_METRICS, "averageDwellTime", "averageVideoWatchTime",
+                                         "averageEventWatchTime", "costPerEventView", "costPerQualifiedLead"})
 MAX_PIVOTS: Final = 3
 
 # The professional demographic pivots and what their values are (URN namespace; None: a company-size code).

@@ -169,15 +169,21 @@ def custom_columns(report: CustomReport, with_account: bool) -> dict[str, Any]:
     keys = custom_primary_key(report, with_account)
     for name, hint in cols.items():
         hint["name"] = name
-        hint["nullable"] = name not in keys
+        hint["nullable"] = name not in keys and name != "date_end"
         if name in keys:
             hint["primary_key"] = True
     return cols
 
 
 def custom_primary_key(report: CustomReport, with_account: bool) -> list[str]:
-    """A custom report's key: its period, the account (demographic reports) and its pivot values."""
-    return ["date_start", "date_end", *(["account_id"] if with_account else []), *report.pivot_columns]
+    """A custom report's key: its period, the account (demographic reports) and its pivot values.
+
+    A DAILY or MONTHLY period is named by its first day alone: the current month's row grows run after run
+    (its ``date_end`` moves), and each run must replace it, not add a second one. ALL periods are the read
+    range itself, so both ends name them.
+    """
+    period = ["date_start", "date_end"] if report.granularity == "ALL" else ["date_start"]
+    return [*period, *(["account_id"] if with_account else []), *report.pivot_columns]
 
 
 def shape_custom_row(report: CustomReport, pivot_values: tuple[str, ...], start: dt.date, end: dt.date,

@@ -25,7 +25,8 @@ def _causes(exc: BaseException) -> list[BaseException]:
         if current is None or any(current is s for s in seen):
             continue
         seen.append(current)
-        stack.extend([current.__cause__, current.__context__, *[a for a in current.args if isinstance(a, BaseException)]])
+        wrapped = [a for a in current.args if isinstance(a, BaseException)]
+        stack.extend([current.__cause__, current.__context__, *wrapped])
         reason = getattr(current, "reason", None)
         if isinstance(reason, BaseException):
             stack.append(reason)
