@@ -51,3 +51,13 @@ def test_monthly_cap_split_halves_at_a_month_start() -> None:
     assert [(h.start, h.end) for h in halves] == [(D(2026, 1, 1), D(2026, 2, 28)), (D(2026, 3, 1), D(2026, 4, 30))]
     single = PlannedRequest(("1",), D(2026, 1, 1), D(2026, 1, 31), 1000).split(months=True)
     assert single is not None and single[0].end == D(2026, 1, 15)  # one month: by days, the last resort
+
+
+def test_a_replanned_remainder_is_never_asked_for_days_already_read() -> None:
+    remainder = AccountLoad("1", D(2026, 2, 1), D(2026, 2, 28), (1,) * 28, bounded=True)
+    wider = AccountLoad("2", D(2026, 1, 10), D(2026, 2, 28), (1,) * 50)
+    same = AccountLoad("3", D(2026, 2, 1), D(2026, 2, 20), (1,) * 20)
+    requests = pack_requests([remainder, wider, same], 1000)
+    by_account = {a: (r.start, r.end) for r in requests for a in r.account_ids}
+    assert by_account["1"] == (D(2026, 2, 1), D(2026, 2, 28))  # not stretched back to January 10
+    assert len(requests) == 2  # the remainder still shares a request with a load inside its window

@@ -130,7 +130,9 @@ def test_sigkill_during_load_then_rerun_converges_to_a_clean_run(
             assert not target.replayed_rows(), f"{where}: replayed rows survived the re-run"
             final = target.rows()
             for table, expected in reference.items():
-                assert final[table] == expected, f"{where}: {table} differs from the uninterrupted run"
+                assert final[table] == expected, (f"{where}: {table} differs from the uninterrupted run "
+                                                  f"({len(final[table])} rows, not {len(expected)})",
+                                                  again.stderr.decode()[-3000:])
         assert killed >= len(KILL_DELAYS) - 1, "the load finished before most kills: raise KILL_DELAYS' range"
     finally:
         for target in targets:

@@ -216,3 +216,13 @@ def test_a_destination_whose_savepoints_name_a_missing_table_heals(sandbox_a: Sa
     result = lisync(run_args(sandbox_a, "--duckdb", str(database), tables=tables), tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     assert duckdb_rows(database, "ad_performance") == expected
+
+
+# item 6 "heal" must not mistake a filesystem destination (files, no SQL tables) for a wedged one
+def test_a_filesystem_destination_is_not_healed_on_a_second_run(sandbox_a: SandboxServer, tmp_path: Path) -> None:
+    args = run_args(sandbox_a, "--destination", "filesystem", "--destination-credentials", str(tmp_path / "lake"),
+                    "--pipelines-dir", str(tmp_path / "dlt"), tables=("ad_accounts",))
+    for _ in range(2):
+        result = lisync(args, tmp_path)
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "lacked" not in result.stdout + result.stderr and "Removed" not in result.stderr

@@ -55,7 +55,7 @@ def _reference(sandbox: SandboxServer, folder: Path, granularity: str = "DAILY",
     return rows, sorted(summary.details["analytics"]["device_totals"]["read_from"])
 
 
-@pytest.mark.parametrize(("granularity", "budget"), [("DAILY", 40), ("ALL", 0.3)])
+@pytest.mark.parametrize(("granularity", "budget"), [("DAILY", 40), ("ALL", 10)])
 def test_rows_summed_over_accounts_survive_a_split_run(e2e_sandbox: SandboxServer, tmp_path: Path,
                                                        granularity: str, budget: float) -> None:
     reference, _ = _reference(e2e_sandbox, tmp_path / "ref", granularity)
@@ -64,8 +64,19 @@ def test_rows_summed_over_accounts_survive_a_split_run(e2e_sandbox: SandboxServe
     summary = split.run("device_totals", start_date=START, today=TODAY, custom_reports=_reports(granularity),
                         analytics_row_budget=budget)
     assert summary.status == "ok", summary.error
-    assert _requests(summary) > 3  # accounts and days spread over several requests
-    assert _rounded(split.query(QUERY)) == reference
+    requests = _requests(summary)
+    assert requests > 3  # accounts and days spread over several requests
+    landed = _rounded(split.query(QUERY))
+    if granularity == "DAILY":
+        assert landed == reference
+        return
+    # ALL: one row per device over the whole range. The sandbox rounds each breakdown value down per campaign and
+    # request range, so parts may lose up to one unit per campaign and request; an account read twice or
+    # left out would be off by thousands.
+    assert [r[:3] for r in landed] == [r[:3] for r in reference]
+    slack = requests * len(e2e_sandbox.world.campaigns)
+    for got, want in zip(landed, reference, strict=True):
+        assert abs(got[3] - want[3]) <= slack and abs(got[4] - want[4]) <= slack, (got, want)
 
 
 def test_monthly_rows_summed_over_accounts_survive_a_split_run(e2e_sandbox: SandboxServer,

@@ -10,13 +10,17 @@ transaction, with SQL that any dlt SQL destination understands (``SELECT DISTINC
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Iterable
 from typing import Any
 
 import dlt
+from dlt.common.destination.client import WithStagingDataset
+from dlt.destinations.exceptions import DestinationUndefinedEntity
+from dlt.destinations.job_client_impl import SqlJobClientBase
 
-__all__ = ["ROW_ID", "drop_replayed_rows"]
+__all__ = ["ROW_ID", "clear_interrupted_jobs", "drop_replayed_rows", "has_sql_tables"]
 
 log = logging.getLogger("lisync")
 
@@ -33,10 +37,9 @@ def drop_replayed_rows(pipeline: dlt.Pipeline, tables: Iterable[str]) -> dict[st
     Returns:
         ``{table: rows removed}`` for the tables that held replayed rows.
     """
-    try:
-        client_cm = pipeline.sql_client()
-    except Exception:  # filesystem and other destinations without SQL: dlt never replays into them by SQL
+    if not has_sql_tables(pipeline):
         return {}
+    client_cm = pipeline.sql_client()
     removed: dict[str, int] = {}
     with client_cm as client:
         present = _tables_with_row_id(client, pipeline.dataset_name)
@@ -48,6 +51,62 @@ def drop_replayed_rows(pipeline: dlt.Pipeline, tables: Iterable[str]) -> dict[st
                 removed[table] = count
                 log.warning("Removed %d rows of %s that an interrupted load had loaded twice", count, table)
     return removed
+
+
+def has_sql_tables(pipeline: dlt.Pipeline) -> bool:
+    """Whether the destination stores tables a SQL client can change (not files: filesystem gives read-only views)."""
+    try:
+        with pipeline.destination_client() as client:
+            return isinstance(client, SqlJobClientBase)
+    except Exception:  # a destination that cannot even say is not one to heal by SQL
+        return False
+
+
+def _interrupted_tables(pipeline: dlt.Pipeline, load_id: str) -> set[str]:
+    """Tables of ``load_id`` whose data job may have committed without dlt knowing, and no other job of it did.
+
+    A job dlt started (``started_jobs``) or already retried (``new_jobs`` with a retry count) may have
+    committed; when no job of the same table completed, every row of the table carrying ``load_id`` is that
+    job's, so deleting them before the replay is exact.
+    """
+    jobs = pipeline.get_load_package_info(load_id).jobs
+    data = [j for state in ("started_jobs", "new_jobs", "completed_jobs") for j in jobs.get(state, [])
+            if j.job_file_info.file_format not in ("sql", "reference")]
+    done = {j.job_file_info.table_name for j in data if j.state == "completed_jobs"}
+    suspects = {j.job_file_info.table_name for j in data
+                if j.state == "started_jobs" or (j.state == "new_jobs" and j.job_file_info.retry_count > 0)}
+    return suspects - done
+
+
+def clear_interrupted_jobs(pipeline: dlt.Pipeline) -> list[str]:
+    """Before a resumed package loads, delete what its interrupted jobs may have committed; return the tables.
+
+    Without this a replayed job loads its rows a second time: on PostgreSQL the ``_dlt_id`` unique constraint
+    then fails the load on every run (the destination stays wedged); elsewhere the rows are doubled. Rows go
+    to the final table or, for merge tables, to the staging dataset: both are cleared of the package's rows.
+    """
+    if not pipeline.has_pending_data or not has_sql_tables(pipeline):
+        return []
+    cleared: list[str] = []
+    for load_id in pipeline.list_normalized_load_packages():
+        tables = sorted(_interrupted_tables(pipeline, load_id))
+        if not tables:
+            continue
+        with pipeline.destination_client() as job_client:
+            assert isinstance(job_client, SqlJobClientBase)
+            datasets: list[Any] = [contextlib.nullcontext]  # the dataset itself, then its staging dataset
+            if isinstance(job_client, WithStagingDataset):
+                datasets.append(job_client.with_staging_dataset)
+            for dataset in datasets:
+                with dataset():
+                    for table in tables:
+                        name = job_client.sql_client.make_qualified_table_name(table)
+                        with contextlib.suppress(DestinationUndefinedEntity):
+                            job_client.sql_client.execute_sql(f"delete from {name} where _dlt_load_id = %s", load_id)
+        cleared += tables
+        log.warning("Cleared what an interrupted load may have committed to %s before loading it again",
+                    ", ".join(tables))
+    return cleared
 
 
 def _tables_with_row_id(client: Any, dataset: str) -> set[str]:

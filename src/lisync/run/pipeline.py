@@ -37,7 +37,7 @@ from lisync.run.destinations import (
 )
 from lisync.run.discovery import discover_scope
 from lisync.run.families import build_sources
-from lisync.run.heal import drop_replayed_rows
+from lisync.run.heal import clear_interrupted_jobs, drop_replayed_rows
 from lisync.run.history_guard import apply_history_plan, plan_history, split_for_refresh
 from lisync.run.interrupt import Interrupted, is_interrupt
 from lisync.run.load_guard import duckdb_write_lock, load_with_retry
@@ -172,6 +172,7 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             _kill_point("normalize")
             progress.stage("loading")
             with duckdb_write_lock(_duckdb_file(settings)):
+                clear_interrupted_jobs(pipeline)  # a resumed package must not load a committed job twice
                 arm_kill_during("load")
                 load_with_retry(pipeline)
                 drop_replayed_rows(pipeline, tables)  # rows a resumed package loaded twice (SIGKILL mid-load)

@@ -18,6 +18,7 @@ from dlt.common.destination.client import WithStateSync
 from dlt.destinations.exceptions import DestinationUndefinedEntity
 from dlt.pipeline.helpers import pipeline_drop
 
+from lisync.run.heal import has_sql_tables
 from lisync.spec.loader import load_spec
 from lisync.spec.naming import SCHEMA_NAME
 
@@ -68,6 +69,8 @@ def missing_tables(pipeline: dlt.Pipeline, tables: list[str]) -> list[str]:
     dlt creates tables only for a schema version it has not stored yet: while the stored schema claims a table,
     every load into it fails. Destinations without SQL or without a stored schema have nothing to claim.
     """
+    if not has_sql_tables(pipeline):
+        return []  # filesystem: its "tables" are files, listed by no information_schema
     try:
         client_cm = pipeline.destination_client()
         with client_cm as client:

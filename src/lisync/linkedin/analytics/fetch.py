@@ -243,7 +243,8 @@ def cut_load(load: AccountLoad, start: dt.date, end: dt.date) -> AccountLoad | N
     if lo > hi:
         return None
     first = (lo - load.start).days
-    part = AccountLoad(load.account_id, lo, hi, load.daily_rows[first:first + (hi - lo).days + 1])
+    part = AccountLoad(load.account_id, lo, hi, load.daily_rows[first:first + (hi - lo).days + 1],
+                       bounded=load.bounded or (lo, hi) != (load.start, load.end))
     return part if part.total > 0 else None
 
 

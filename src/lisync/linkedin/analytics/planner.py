@@ -33,12 +33,15 @@ class AccountLoad:
         start: First day that can have data (inclusive).
         end: Last day that can have data (inclusive).
         daily_rows: Upper-bound rows per day, ``daily_rows[0]`` being ``start``.
+        bounded: The account has data outside ``start…end`` that other requests read (a re-planned remainder),
+            so no request may ask it for days beyond them (rows summed over accounts would count them twice).
     """
 
     account_id: str
     start: dt.date
     end: dt.date
     daily_rows: tuple[int, ...]
+    bounded: bool = False
 
     @property
     def total(self) -> int:
@@ -194,13 +197,19 @@ def split_by_days(load: AccountLoad, budget: float, months: bool = False) -> lis
     return out
 
 
+def _within_bounds(members: Sequence[AccountLoad]) -> bool:
+    """Whether one request spanning ``members``' windows asks no bounded member for days beyond its own."""
+    start, end = min(m.start for m in members), max(m.end for m in members)
+    return all(m.start <= start and end <= m.end for m in members if m.bounded)
+
+
 def pack_requests(loads: Sequence[AccountLoad], budget: float = DEFAULT_BUDGET,
                   max_members: int | None = None, months: bool = False) -> list[PlannedRequest]:
     """Pack account loads into requests of at most ``budget`` estimated rows.
 
     Accounts are packed largest first into the first request with room (first-fit decreasing), each
-    request spanning the union of its accounts' trimmed windows; an account over the budget on its own
-    is split by days.
+    request spanning the union of its accounts' trimmed windows (never beyond a bounded load's window: those
+    days were read already); an account over the budget on its own is split by days.
 
     Args:
         loads: Per-account estimates (any windows).
@@ -218,7 +227,8 @@ def pack_requests(loads: Sequence[AccountLoad], budget: float = DEFAULT_BUDGET,
             requests.extend(split_by_days(load, budget, months))
             continue
         for i, (members, rows) in enumerate(bins):
-            if rows + load.total <= budget and (max_members is None or len(members) < max_members):
+            if rows + load.total <= budget and (max_members is None or len(members) < max_members) and \
+                    _within_bounds([*members, load]):
                 members.append(load)
                 bins[i] = (members, rows + load.total)
                 break

@@ -93,7 +93,16 @@ class SummedRows:
             row.metrics[metric] = _add(row.metrics[metric], metrics.get(metric))
 
     def rows(self) -> Iterator[tuple[tuple[str, ...], SummedRow]]:
-        """Yield every key's row; non-additive metrics of rows built from several requests are ``None``."""
+        """Yield every key's row; non-additive metrics of rows built from several requests are ``None``.
+
+        ALL rows all span the run's whole range (the earliest start and latest end of any part), as one
+        unsplit request's rows would.
+        """
+        if self.granularity == "ALL" and self._rows:
+            first = min(row.start for row in self._rows.values())
+            last = max(row.end for row in self._rows.values())
+            for row in self._rows.values():
+                row.start, row.end = first, last
         for (pivot_values, _), row in self._rows.items():
             if row.parts > 1:
                 for metric in NON_ADDITIVE_METRICS.intersection(self.metrics):
