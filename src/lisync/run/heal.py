@@ -13,10 +13,12 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import dlt
 from dlt.common.destination.client import WithStagingDataset
+from dlt.common.storages.load_package import PackageStorage
 from dlt.destinations.exceptions import DestinationUndefinedEntity
 from dlt.destinations.job_client_impl import SqlJobClientBase
 
@@ -65,14 +67,20 @@ def has_sql_tables(pipeline: dlt.Pipeline) -> bool:
 def _interrupted_tables(pipeline: dlt.Pipeline, load_id: str) -> set[str]:
     """Tables of ``load_id`` whose data job may have committed without dlt knowing, and no other job of it did.
 
-    A job dlt started (``started_jobs``) or already retried (``new_jobs`` with a retry count) may have
-    committed; when no job of the same table completed, every row of the table carrying ``load_id`` is that
-    job's, so deleting them before the replay is exact.
+    A job dlt started (``started_jobs``) or already retried (``new_jobs`` with a retry count), and whose outcome
+    dlt did not record, is run again and may have committed; when no job of the same table completed, every
+    row of the table carrying ``load_id`` is that job's, so deleting them before the replay is exact.
     """
-    jobs = pipeline.get_load_package_info(load_id).jobs
+    info = pipeline.get_load_package_info(load_id)
+    jobs = info.jobs
+    # dlt records a finished job's outcome ("pending transition") before moving its file: such a job is not
+    # run again, so what it committed must stay.
+    recorded = Path(info.package_path) / PackageStorage.PENDING_TRANSITIONS_FOLDER
+    finished = {item.name for item in recorded.iterdir()} if recorded.is_dir() else set()
     data = [j for state in ("started_jobs", "new_jobs", "completed_jobs") for j in jobs.get(state, [])
             if j.job_file_info.file_format not in ("sql", "reference")]
-    done = {j.job_file_info.table_name for j in data if j.state == "completed_jobs"}
+    done = {j.job_file_info.table_name for j in data
+            if j.state == "completed_jobs" or Path(j.file_path).name in finished}
     suspects = {j.job_file_info.table_name for j in data
                 if j.state == "started_jobs" or (j.state == "new_jobs" and j.job_file_info.retry_count > 0)}
     return suspects - done

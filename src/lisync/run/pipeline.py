@@ -137,7 +137,8 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             scope = discover_scope(settings, client, summary)
             sources = build_sources(settings, today, client, scope, summary)
             dropped = drop_foreign_packages(pipeline, settings)  # packages of another destination: package_guard
-            dropped = dropped or discard_unloadable_packages(pipeline, list(settings.pipelines))  # lisync.run.refresh
+            with duckdb_write_lock(_duckdb_file(settings)):  # it reads the destination: parallel shards lock it
+                dropped = dropped or discard_unloadable_packages(pipeline, list(settings.pipelines))  # run.refresh
             if dropped:
                 summary.add_note(dropped)
             # The destination is the truth about savepoints (any worker, any local folder): lisync.run.state.
@@ -146,7 +147,8 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             if note:
                 log.warning(note)
                 summary.add_note(note)
-            healed = heal_missing_tables(pipeline, list(settings.pipelines))  # lisync.run.refresh
+            with duckdb_write_lock(_duckdb_file(settings)):  # it reads the destination: parallel shards lock it
+                healed = heal_missing_tables(pipeline, list(settings.pipelines))  # lisync.run.refresh
             if healed:
                 summary.add_note(healed)
             if full_refresh:  # --full-refresh: the selected pipelines start over (lisync.run.refresh)
