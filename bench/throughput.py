@@ -108,7 +108,9 @@ def measure(args: list[str], folder: Path, env: dict[str, str], profile: Path | 
 def checksum(destination: str, where: str, dataset: str, tables: list[str]) -> tuple[Any, ...]:
     """Row count and metric sums per table: both paths must land the same numbers."""
     out: list[Any] = []
-    sql = "select count(*), sum(impressions), round(sum(costinlocalcurrency), 4) from {}"
+    cost = "round(sum(costinlocalcurrency)::numeric, 4)" if destination == "postgres" else \
+        "round(sum(costinlocalcurrency), 4)"
+    sql = f"select count(*), sum(impressions), {cost} from {{}}"
     if destination == "postgres":
         import psycopg2
 
