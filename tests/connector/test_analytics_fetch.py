@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 from urllib.parse import unquote
 
-from lisync.linkedin.analytics.fetch import FetchStats, ReportSpec, fetch_request, run_report
+from lisync.linkedin.analytics.fetch import FetchStats, MergedRows, ReportSpec, fetch_request, run_report
 from lisync.linkedin.analytics.planner import AccountLoad, PlannedRequest
 from lisync.linkedin.http.restli import encode_query
 
@@ -42,6 +42,7 @@ def test_chunks_merge_by_key_and_zero_fill_rows_a_chunk_omitted() -> None:
         "videoViews": [element(3, 1, videoViews=4), element(1, 1, videoViews=2)],
     })
     merged = fetch_request(client, REPORT, REQUEST, FetchStats())  # type: ignore[arg-type]
+    assert isinstance(merged, MergedRows)  # the dict path (arrow=False)
     key = lambda c: ((f"urn:li:sponsoredCreative:{c}",), D(2026, 1, 1))  # noqa: E731
     assert merged[key(1)] == {"impressions": 10, "clicks": 1, "videoViews": 2}
     assert merged[key(2)] == {"impressions": 5, "clicks": 0, "videoViews": 0}
@@ -83,7 +84,7 @@ class CappedClient:
 def test_a_capped_answer_is_split_until_complete() -> None:
     loads = [AccountLoad(str(a), D(2026, 1, 1), D(2026, 1, 20), (1,) * 20) for a in (1, 2)]
     stats = FetchStats()
-    batches = list(run_report(CappedClient(), REPORT, loads, stats, budget=1_000_000))  # type: ignore[arg-type]
+    batches = list(run_report(CappedClient(), REPORT, loads, stats, budget=1_000_000))  # type: ignore[call-overload]
     keys = {k for batch in batches for k in batch}
     assert len(keys) == 40  # 2 accounts × 20 days, nothing lost or doubled
     assert stats.cap_splits >= 3
