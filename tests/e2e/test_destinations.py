@@ -84,7 +84,8 @@ def test_parquet_files_read_back_equal_to_the_duckdb_tables(e2e_sandbox: Sandbox
 
     # a re-run appends to the merge tables; the documented current-state reading equals DuckDB again
     assert reference.run(*pipelines, start_date=START, today=TODAY).status == "ok"
-    assert run(settings).status == "ok"
+    again = run(settings)
+    assert again.status == "ok", again.error
     schema = make_pipeline(settings).default_schema
     with contextlib.closing(reference.connect()) as warehouse, contextlib.closing(duckdb.connect()) as files:
         for table in tables:
