@@ -252,6 +252,11 @@ def demographics_resource(inputs: AnalyticsInputs) -> DltResource:
     for table in ("ad_demographics", "demographic_values"):
         resource.apply_hints(table_name=table, create_table_variant=True, write_disposition="merge",
                              **table_hints(table))
+    # LinkedIn's top-100 values per campaign and period change as a month fills up: a re-read slice replaces the
+    # campaign × pivot × period rows it covers (delete-insert on the merge key), so a value that dropped out of
+    # the top 100 does not linger beside the values that replaced it.
+    resource.apply_hints(table_name="ad_demographics", create_table_variant=True,
+                         merge_key=["metric_date", "granularity", "campaign_id", "demographic_pivot"])
     return resource
 
 
