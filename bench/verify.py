@@ -1,11 +1,13 @@
 """Benchmark verification: what reconciling with LinkedIn's totals costs in requests and seconds.
 
-Usage: python bench/verify.py [--accounts 20] [--days 365] [--latency-ms 0]
+Usage: python bench/verify.py [--accounts 20] [--days 365] [--latency-ms 0] [--tables T ...]
 
 For a sandbox world of N accounts × 100 creatives (5 groups × 5 campaigns × 4 creatives) and D days it runs
-``ad_performance`` + ``conversion_performance`` over the whole history twice into fresh DuckDB files, once
-with ``--no-verify`` and once verifying (the default), then ``lisync verify`` on the first file, and prints
-a Markdown table: requests, seconds and account-months verified. Each lisync command is its own process.
+``ad_performance`` + ``conversion_performance`` (or ``--tables``, e.g. adding the reports family's
+``account_performance campaign_group_performance campaign_performance``) over the whole history twice into
+fresh DuckDB files, once with ``--no-verify`` and once verifying (the default), then ``lisync verify`` on the
+first file, and prints a Markdown table: requests, seconds and account-months verified. Each lisync command is
+its own process.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def run_verify(args: list[str], folder: Path) -> tuple[float, dict[str, object]]
     return seconds, report
 
 
-def bench_world(accounts: int, days: int, latency_ms: int) -> list[str]:
+def bench_world(accounts: int, days: int, latency_ms: int, tables: tuple[str, ...] = TABLES) -> list[str]:
     """Measure one world; return Markdown table rows."""
     knobs = {"accounts": accounts, "campaign_groups_per_account": 5, "campaigns_per_group": 5,
              "creatives_per_campaign": 4, "history_days": days}
@@ -49,7 +51,7 @@ def bench_world(accounts: int, days: int, latency_ms: int) -> list[str]:
         plain, verified = workdir("lisync-bench-verify-"), workdir("lisync-bench-verify-")
 
         def args(folder: Path) -> list[str]:
-            return [*TABLES, "--api-base-url", f"{sandbox.base_url}/rest", "--access-token", "bench-token",
+            return [*tables, "--api-base-url", f"{sandbox.base_url}/rest", "--access-token", "bench-token",
                     "--duckdb", str(folder / "bench.duckdb"), "--pipelines-dir", str(folder / "dlt"),
                     "--start-date", start.isoformat(), "--today", TODAY.isoformat()]
 
@@ -76,13 +78,14 @@ def main() -> None:
     parser.add_argument("--accounts", type=int, nargs="+", default=[20])
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--latency-ms", type=int, default=0)
+    parser.add_argument("--tables", nargs="+", default=list(TABLES), help="Pipelines to run and verify.")
     options = parser.parse_args()
     print(f"Machine: {machine()}; sandbox today {TODAY}; run {dt.date.today()}\n")
     print("| world | command | API requests (all) | adAnalytics totals requests | account-months verified | "
           "seconds | verify seconds |")
     print("|---|---|---:|---:|---:|---:|---:|")
     for accounts in options.accounts:
-        for row in bench_world(accounts, options.days, options.latency_ms):
+        for row in bench_world(accounts, options.days, options.latency_ms, tuple(options.tables)):
             print(row)
 
 

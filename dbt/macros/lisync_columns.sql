@@ -25,6 +25,14 @@
     {%- endif -%}
 {%- endmacro %}
 
+{# Whether a relation exists in the warehouse (false while dbt parses). A model reads an optional lisync table only
+   when it was replicated, so one `lisync run` without that pipeline does not break the build. #}
+{% macro lisync_relation_exists(relation) -%}
+    {%- if not execute -%}{{ return(false) }}{%- endif -%}
+    {{ return(adapter.get_relation(database=relation.database, schema=relation.schema,
+                                   identifier=relation.identifier) is not none) }}
+{%- endmacro %}
+
 {# A column if the table has it, else a typed NULL. #}
 {% macro lisync_optional_column(relation, column, alias, type=none) -%}
     {%- if lisync_has_column(relation, column) -%}

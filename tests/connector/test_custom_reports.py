@@ -42,6 +42,8 @@ def test_a_valid_declaration_parses() -> None:
     ({"pivots": ["CAMPAIGN"], "granularity": "ALL", "metrics": ["approximateMemberReach"]},
      "needs DAILY or MONTHLY granularity"),
     ({"pivots": ["CREATIVE", "CONVERSION"], "metrics": ["approximateMemberReach"]}, "not with CONVERSION"),
+    ({"pivots": ["CREATIVE"], "metrics": ["audiencePenetration"]},
+     "audiencePenetration needs an ACCOUNT, CAMPAIGN_GROUP or CAMPAIGN pivot"),
 ])
 def test_each_bad_declaration_is_a_one_line_error(declaration: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError) as error:
@@ -74,7 +76,10 @@ def test_extended_metrics_follow_the_linkedin_version() -> None:
     assert extended_metrics("202410", "ad_performance") == ()
     assert extended_metrics("202411", "ad_performance") == ("averageDwellTime",)
     assert "videoWatchTime" in extended_metrics("202601", "campaign_performance")
-    assert "audiencePenetration" not in extended_metrics("202601", "account_performance")
+    assert "audiencePenetration" in extended_metrics("202601", "account_performance")
+    assert "audiencePenetration" in extended_metrics("202411", "campaign_group_performance")
+    assert "audiencePenetration" not in extended_metrics("202601", "campaign_performance")  # a contract column
+    assert "audiencePenetration" not in extended_metrics("202601", "ad_performance")  # not at creative level
     assert extended_metrics("202601", "conversion_performance") == ()
 
 
@@ -84,3 +89,9 @@ def test_month_windows_hold_whole_months_within_92_days() -> None:
     assert all((end - start).days < 92 for start, end in windows)
     assert all(end.month != (end + dt.timedelta(days=1)).month for _, end in windows[:-1])
     assert windows[-1][1] == dt.date(2026, 11, 15)
+
+
+@pytest.mark.parametrize("pivots", [["ACCOUNT"], ["CAMPAIGN_GROUP"], ["CAMPAIGN"], ["ACCOUNT", "CREATIVE"]])
+def test_audience_penetration_is_accepted_with_an_account_group_or_campaign_pivot(pivots: list[str]) -> None:
+    reports = parse_custom_reports({"penetration": {"pivots": pivots, "metrics": ["audiencePenetration"]}})
+    assert reports["penetration"].metrics == ("audiencePenetration",)

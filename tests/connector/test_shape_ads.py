@@ -9,6 +9,7 @@ from lisync.linkedin.ads.shape import (
     shape_conversion,
     shape_conversion_campaigns,
     shape_creative,
+    shape_creative_landing_page,
 )
 from lisync.spec.loader import table_spec
 
@@ -156,6 +157,25 @@ def test_text_ad_creative_has_no_reference_and_draft_has_no_review() -> None:
     creative.pop("review")
     row = shape_creative(creative)
     assert row["reference"] is None and row["review_status"] is None
+
+
+def test_landing_page_comes_from_text_ad_or_spotlight_content_only() -> None:
+    # text ads: content.textAd.landingPage (Text Ads API); spotlight: content.spotlight.landingPage (Dynamic
+    # Spotlight Ads API); sponsored content points to a post, which the creative does not describe
+    text_ad = dict(CREATIVE, content={"textAd": {"headline": "h", "description": "d",
+                                                 "landingPage": "https://example.com/a?utm_source=li"}})
+    row = shape_creative_landing_page(text_ad)
+    assert row is not None
+    _assert_exact_columns("creative_landing_pages", row)
+    assert row == {"creative_id": "224478843", "account_id": "507404993", "campaign_id": "137355963",
+                   "content_type": "TEXT_AD", "landing_page": "https://example.com/a?utm_source=li"}
+    spotlight = dict(CREATIVE, content={"spotlight": {"headline": "h", "landingPage": "http://www.linkedin.com",
+                                                      "callToAction": "Join Us Now"}})
+    assert (shape_creative_landing_page(spotlight) or {}).get("content_type") == "SPOTLIGHT"
+    assert shape_creative_landing_page(CREATIVE) is None  # content.reference: a sponsored post
+    for content in ({"textAd": {"headline": "h"}}, {"textAd": {"landingPage": ""}}, {"spotlight": {"landingPage": 3}},
+                    None, "x"):
+        assert shape_creative_landing_page(dict(CREATIVE, content=content)) is None, content
 
 
 def test_conversion_rows() -> None:

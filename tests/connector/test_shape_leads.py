@@ -43,9 +43,12 @@ FORM: dict[str, Any] = {
                  {"id": 1, "text": {"localized": {"es_ES": "1-10"}}},
                  {"id": 2, "text": {"localized": {"es_ES": "11-50"}}}]}}},
         ],
-        "legalInfo": {"privacyPolicyUrl": "https://example.com/privacy",
-                      "legalDisclaimer": {"localized": {"es_ES": "Aviso"}}},
-        "postSubmissionInfo": {"callToAction": "VISIT_COMPANY_WEBSITE", "callToActionTarget": "https://example.com",
+        "legalInfo": {"privacyPolicyUrl": "https://example.com/privacy", "legalInfoId": 107234246,
+                      "legalDisclaimer": {"localized": {"es_ES": "Aviso"}},
+                      "consents": [{"consent": {"localized": {"es_ES": "marque mi casilla"}}, "checkRequired": True,
+                                    "id": 0}]},
+        "postSubmissionInfo": {"callToAction": {"callToActionTarget": {"landingPageUrl": "https://example.com"},
+                                                "callToActionLabel": "VISIT_COMPANY_WEBSITE"},
                                "message": {"localized": {"es_ES": "Gracias"}}},
     },
 }
@@ -73,6 +76,7 @@ def test_form_row_reads_localized_texts_in_the_creation_locale() -> None:
     row = shape_form(FORM)
     assert row["id"] == "7234246" and row["account_id"] == "11223344" and row["organization_urn"] is None
     assert (row["locale"], row["headline"], row["thank_you_message"]) == ("es_ES", "Titular", "Gracias")
+    assert (row["thank_you_call_to_action"], row["thank_you_url"]) == ("VISIT_COMPANY_WEBSITE", "https://example.com")
     assert row["version_id"] == 2.0 and row["review_status"] == "APPROVED"
     assert row["created_at"] == dt.datetime.fromtimestamp(1690000000, tz=dt.UTC)
     assert row["description"] is None  # absent in the element
@@ -87,6 +91,8 @@ def test_form_children_questions_options_hidden_fields() -> None:
     assert [(o["option_id"], o["option_text"]) for o in children["lead_forms__question_options"]] == [
         ("1", "1-10"), ("2", "11-50")]
     assert [h["name"] for h in children["lead_forms__hidden_fields"]] == ["hidden_field", "campo_escondido"]
+    assert children["lead_forms__consents"] == [{"form_id": "7234246", "consent_id": "0", "position": 0.0,
+                                                 "consent_text": "marque mi casilla", "is_required": True}]
 
 
 def test_response_row_and_children() -> None:
@@ -105,6 +111,18 @@ def test_test_leads_and_guests_leave_campaign_and_submitter_empty() -> None:
     bare = {k: v for k, v in RESPONSE.items() if k not in ("leadMetadata", "associatedEntity", "submitter")}
     row = shape_response({**bare, "testLead": True})
     assert row["campaign_id"] is None and row["creative_id"] is None and row["submitter_urn"] is None
+
+
+def test_event_lead_names_its_event_and_no_creative() -> None:
+    """EVENT leads carry ``associatedEntity.event`` (Lead Sync's lead notifications show the same member)."""
+    bare = {k: v for k, v in RESPONSE.items() if k not in ("leadMetadata", "associatedEntity")}
+    event = {**bare, "owner": {"organization": "urn:li:organization:2414183"}, "leadType": "EVENT",
+             "associatedEntity": {"event": "urn:li:event:7123456789012345678"}}
+    row = shape_response(event)
+    assert row["event_urn"] == "urn:li:event:7123456789012345678"
+    assert (row["creative_id"], row["campaign_id"], row["account_id"]) == (None, None, None)
+    assert row["organization_urn"] == "urn:li:organization:2414183"
+    assert shape_response(RESPONSE)["event_urn"] is None  # a sponsored lead's entity is its creative
 
 
 @pytest.mark.parametrize(("urn", "expected"), [

@@ -1,7 +1,8 @@
 """Shards with the extension pipelines (reports, leads, organic) and declared custom reports (issue #14).
 
 A shard is exactly its ids: account-scoped pipelines run only with ``--accounts``, organization-scoped ones
-only with ``--organizations``, whatever family serves them; a custom report is account-scoped like the
+only with ``--organizations``, whatever family serves them; the lead pipelines (forms of ad accounts and of
+organizations) run with either; a custom report is account-scoped like the
 ``reports`` family, and one whose rows sum over accounts cannot be split at all.
 """
 
@@ -18,11 +19,12 @@ from lisync.run.families import available_pipelines
 from lisync.run.shards import Shard, pipeline_slice, restrict_to_shard, shard_settings
 
 ACCOUNT_SCOPED = {"ad_accounts", "ad_performance", "campaign_metadata", "campaign_group_metadata",
-                  "conversion_details", "conversion_performance", "creative_metadata", "lead_forms",
-                  "lead_form_responses", "ad_account_users", "account_performance", "campaign_group_performance",
+                  "conversion_details", "conversion_performance", "creative_metadata", "creative_landing_pages",
+                  "ad_account_users", "account_performance", "campaign_group_performance",
                   "campaign_performance", "ad_demographics"}
 ORGANIZATION_SCOPED = {"organization_pages", "organization_posts", "organization_followers",
                        "organization_video_statistics"}
+OWNER_SCOPED = {"lead_forms", "lead_form_responses"}
 REPORTS = parse_custom_reports({
     "spend_by_device": {"pivots": ["CAMPAIGN", "IMPRESSION_DEVICE_TYPE"], "metrics": ["impressions", "clicks"]},
     "by_seniority": {"pivots": ["MEMBER_SENIORITY"], "granularity": "MONTHLY", "metrics": ["impressions"]},
@@ -32,17 +34,18 @@ REPORTS = parse_custom_reports({
 
 def test_every_pipeline_is_bound_by_exactly_the_expected_ids() -> None:
     everything = available_pipelines()
-    assert set(everything) == ACCOUNT_SCOPED | ORGANIZATION_SCOPED, "a new pipeline: say which ids bound it"
+    assert set(everything) == ACCOUNT_SCOPED | ORGANIZATION_SCOPED | OWNER_SCOPED, "a new pipeline: say which ids"
     assert {p for p in everything if pipeline_slice(p) == "accounts"} == ACCOUNT_SCOPED
     assert {p for p in everything if pipeline_slice(p) == "organizations"} == ORGANIZATION_SCOPED
+    assert {p for p in everything if pipeline_slice(p) == "both"} == OWNER_SCOPED
 
 
 def test_a_shard_runs_exactly_the_pipelines_of_its_ids() -> None:
     everything = RunSettings(pipelines=available_pipelines())
     accounts = restrict_to_shard(dataclasses.replace(everything, shard="s1", account_ids=["5"]))
-    assert set(accounts.pipelines) == ACCOUNT_SCOPED
+    assert set(accounts.pipelines) == ACCOUNT_SCOPED | OWNER_SCOPED
     pages = restrict_to_shard(dataclasses.replace(everything, shard="s2", organization_ids=["100000"]))
-    assert set(pages.pipelines) == ORGANIZATION_SCOPED
+    assert set(pages.pipelines) == ORGANIZATION_SCOPED | OWNER_SCOPED
     both = restrict_to_shard(dataclasses.replace(everything, shard="s3", account_ids=["5"],
                                                  organization_ids=["100000"]))
     assert both.pipelines == everything.pipelines

@@ -58,10 +58,15 @@ def dbt_bin() -> Path:
     return dbt_executable()
 
 
+# Seed 10: a small world where every table gets rows, text ads and spotlight ads with landing pages delivered
+# (the URL report is not empty), and leads, follower snapshots, video statistics and account users exist.
+SANDBOX_SEED = 10
+
+
 @pytest.fixture(scope="module")
 def dbt_sandbox() -> Iterator[SandboxServer]:
     """A small world: every ad and page table gets rows."""
-    with SandboxServer(SandboxConfig(port=0, seed=7, scale="small", today=TODAY)) as server:
+    with SandboxServer(SandboxConfig(port=0, seed=SANDBOX_SEED, scale="small", today=TODAY)) as server:
         yield server
 
 

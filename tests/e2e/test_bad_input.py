@@ -82,6 +82,15 @@ def test_future_date(sandbox: SandboxServer, loaded: Path) -> None:
     check(sandbox, loaded, ["run", "--start-date", "2999-01-01"], 2, "in the future")
 
 
+def test_malformed_end_date(sandbox: SandboxServer, loaded: Path) -> None:
+    check(sandbox, loaded, ["run", "--end-date", "2024-02-30"], 2, "Invalid --end-date", "2024-01-31")
+
+
+def test_end_date_before_start_date(sandbox: SandboxServer, loaded: Path) -> None:
+    check(sandbox, loaded, ["run", "--start-date", "2024-03-01", "--end-date", "2024-02-01"], 2,
+          "Invalid --end-date 2024-02-01", "before the read start date 2024-03-01", "on or after it")
+
+
 def test_negative_window(sandbox: SandboxServer, loaded: Path) -> None:
     check(sandbox, loaded, ["run", "--update-window-days", "-3"], 2, "Invalid --update-window-days", "0 to 365")
 
@@ -107,6 +116,11 @@ def test_unknown_account(sandbox: SandboxServer, loaded: Path) -> None:
 def test_unknown_organization(sandbox: SandboxServer, loaded: Path) -> None:
     check(sandbox, loaded, ["run", "organization_pages", "--organizations", "999999"], 2,
           "Unknown organization 999999", "--organizations")
+
+
+def test_organization_without_a_lead_role(sandbox: SandboxServer, loaded: Path) -> None:
+    check(sandbox, loaded, ["run", "lead_forms", "--organizations", "200002"], 2,
+          "Unknown organization 200002 for the lead pipelines", "LEAD_GEN_FORMS_MANAGER", "--organizations")
 
 
 def test_malformed_token(sandbox: SandboxServer, loaded: Path) -> None:

@@ -32,7 +32,8 @@ TOKENS = {
     "token-no-pages": TokenGrant(organization_ids=frozenset()),
     "token-read-only-admin": TokenGrant(scopes=ALL_SCOPES - {"rw_organization_admin"}),
 }
-ADS = ["ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata", "conversion_details"]
+ADS = ["ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata", "conversion_details",
+       "creative_landing_pages"]
 REPORTING = ["ad_performance", "conversion_performance", "account_performance", "campaign_group_performance",
              "campaign_performance", "ad_demographics"]
 PAGES = ["organization_pages", "organization_posts"]

@@ -32,7 +32,8 @@ TOKENS = {
     "json-token-without-reporting": TokenGrant(scopes=ALL_SCOPES - {"r_ads_reporting"}),
 }
 ALL_PIPELINES = ["ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata",
-                 "conversion_details", "ad_performance", "conversion_performance", "organization_pages",
+                 "conversion_details", "creative_landing_pages", "ad_performance", "conversion_performance",
+                 "organization_pages",
                  "organization_posts", "organization_followers", "organization_video_statistics", "ad_account_users",
                  "account_performance", "campaign_group_performance", "campaign_performance", "ad_demographics"]
 REPORTING_FIX = ("re-run `lisync auth login` — it requests scope r_ads_reporting (your LinkedIn app needs the "

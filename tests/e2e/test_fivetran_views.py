@@ -105,9 +105,14 @@ COUNTS = [("account_history", "ad_accounts"), ("campaign_group_history", "campai
           ("campaign_history", "campaign_metadata"), ("creative_history", "creative_metadata")]
 
 
+# Seed 10's visible accounts hold text ads and spotlight ads that delivered in the test's window (seed 7's do not),
+# so creative_history's landing-page columns and Fivetran's URL report have rows to show.
+LANDING_PAGE_SEED = 10
+
+
 @pytest.fixture(scope="module")
 def e2e_sandbox() -> Iterator[SandboxServer]:
-    with SandboxServer(SandboxConfig(port=0, seed=7, scale="small", today=TODAY)) as server:
+    with SandboxServer(SandboxConfig(port=0, seed=LANDING_PAGE_SEED, scale="small", today=TODAY)) as server:
         yield server
 
 
@@ -119,7 +124,8 @@ def view_columns(runner: Runner, schema: str, view: str) -> dict[str, str]:
 
 def test_views_match_fivetran_schema_and_raw_totals(runner: Runner) -> None:
     summary = runner.run("ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata",
-                         "ad_performance", "campaign_performance", "ad_demographics", start_date=START, today=TODAY)
+                         "creative_landing_pages", "ad_performance", "campaign_performance", "ad_demographics",
+                         start_date=START, today=TODAY)
     assert summary.status == "ok", summary.error
     schema = runner.dataset + SCHEMA_SUFFIX
     try:
@@ -180,9 +186,30 @@ def check_views(runner: Runner, schema: str) -> None:
         f'on c.id = a.creative_id left join "{schema}"."campaign_history" p on p.id = c.campaign_id '
         "where p.id is null") == 0
 
+    check_landing_pages(runner, schema)
+
     # a second call replaces the views in place
     again = create_views_in_destination(make_pipeline(runner.settings()), schema)
     assert [o.created for o in again] == [o.created for o in outcomes.values()]
+
+
+def check_landing_pages(runner: Runner, schema: str) -> None:
+    """creative_history's URL columns come from creative_landing_pages: text ads and spotlight ads only."""
+    landed = dict(runner.query("select content_type, count(*) from {ds}.creative_landing_pages group by 1"))
+    assert landed.get("TEXT_AD", 0) > 0 and landed.get("SPOTLIGHT", 0) > 0, landed
+    rows = runner.query(f'select c.id, c.click_uri, c.text_ad_landing_page, c.spotlight_landing_page, '
+                        f'lp.content_type, lp.landing_page from "{schema}"."creative_history" c '
+                        "left join {ds}.creative_landing_pages lp on lp.creative_id = cast(c.id as text)")
+    for _, click_uri, text_ad, spotlight, kind, page in rows:
+        assert click_uri == page  # NULL exactly where LinkedIn's creative names no landing page
+        assert text_ad == (page if kind == "TEXT_AD" else None)
+        assert spotlight == (page if kind == "SPOTLIGHT" else None)
+    with_page = [r for r in rows if r[1] is not None]
+    assert len(with_page) == sum(landed.values()) and len(with_page) < len(rows)
+    assert all(r[1].startswith("https://") and "utm_source=linkedin" in r[1] for r in with_page)
+    # the landing pages' creatives delivered: Fivetran's URL report (creative rows with a click_uri) is not empty
+    assert runner.scalar(f'select count(*) from "{schema}"."ad_analytics_by_creative" a join "{schema}".'
+                         '"creative_history" c on c.id = a.creative_id where c.click_uri is not null') > 0
 
 
 def test_cli_creates_the_views_and_names_what_is_disabled(e2e_sandbox: SandboxServer, tmp_path: Path) -> None:

@@ -6,12 +6,15 @@ Every test runs against the loopback sandbox into DuckDB and Postgres (the ``run
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from tests.e2e.conftest import TODAY, Runner
 
 from lisync.linkedin.analytics.custom_reports import parse_custom_reports
 from lisync.linkedin.analytics.report_fields import DEMOGRAPHIC_PIVOTS
+from lisync.sandbox.config import SandboxConfig
+from lisync.sandbox.server import SandboxServer
 
 START = TODAY - dt.timedelta(days=120)
 ENTITY = ("campaign_performance", "campaign_group_performance", "account_performance")
@@ -133,3 +136,31 @@ def test_conversion_performance_carries_no_reach(runner: Runner) -> None:
     assert summary.tables["conversion_performance"] > 0
     assert runner.scalar("select count(*) from {ds}.conversion_performance "
                          "where approximatememberreach is not null") == 0
+
+
+def test_extended_metrics_ask_only_for_what_the_version_has(runner: Runner) -> None:
+    # the sandbox answers 400 to a metric newer than the request's LinkedIn-Version, as LinkedIn does
+    summary = runner.run("ad_performance", "campaign_performance", "account_performance", start_date=START,
+                         today=TODAY, api_version="202512", extended_metrics=True)
+    assert summary.status == "ok", summary.error
+    columns = {r[0] for r in runner.query(
+        "select column_name from information_schema.columns where table_schema = ? and table_name = ?",
+        [runner.dataset, "campaign_performance"])}
+    assert "averagedwelltime" in columns
+    assert not {"videowatchtime", "eventviews", "costpereventview"} & columns
+    assert runner.scalar("select count(*) from {ds}.campaign_performance where averagedwelltime > 0") > 0
+    # audiencePenetration is served at account level too (ACCOUNT, CAMPAIGN_GROUP or CAMPAIGN pivot)
+    assert runner.scalar("select count(*) from {ds}.account_performance where audiencepenetration > 0") > 0
+    assert runner.scalar("select count(*) from {ds}.account_performance where audiencepenetration >= 1") == 0
+
+
+def test_campaign_performance_on_a_version_before_audience_penetration(tmp_path: Path) -> None:
+    config = SandboxConfig(port=0, seed=7, scale="small", today=TODAY, accept_retired_versions=True)
+    with SandboxServer(config) as sandbox:
+        runner = Runner(sandbox, tmp_path)
+        summary = runner.run("campaign_performance", start_date=START, today=TODAY, api_version="202410")
+        assert summary.status == "ok", summary.error
+        assert runner.scalar("select count(*) from {ds}.campaign_performance") > 0
+        assert runner.scalar("select count(*) from {ds}.campaign_performance "
+                             "where audiencepenetration is not null") == 0
+        runner.assert_matches_spec("campaign_performance")

@@ -75,6 +75,27 @@ def test_creatives_walk_all_pages(get, sandbox, account_id) -> None:
     assert pages > 1
 
 
+def test_creative_content_follows_the_campaign_type(sandbox) -> None:
+    # text ads: content.textAd (Text Ads API); SPOTLIGHT dynamic campaigns: content.spotlight (Dynamic Spotlight Ads
+    # API); both carry their landingPage. Every other creative points to a post or an InMail content.
+    kinds = set()
+    for creative in sandbox.world.creatives:
+        campaign = sandbox.world.campaign(int(creative["campaign"].rsplit(":", 1)[-1]))
+        content = creative["content"]
+        if campaign["type"] == "TEXT_AD":
+            kind = "textAd"
+        elif campaign["type"] == "DYNAMIC" and campaign["format"] == "SPOTLIGHT":
+            kind = "spotlight"
+            assert set(content[kind]) == {"callToAction", "description", "headline", "landingPage", "logo",
+                                          "organizationName", "showMemberProfilePhoto"}
+        else:
+            assert list(content) == ["reference"], creative["id"]
+            continue
+        assert list(content) == [kind] and content[kind]["landingPage"].startswith("https://www.example.com/")
+        kinds.add(kind)
+    assert kinds == {"textAd", "spotlight"}
+
+
 def test_last_page_has_no_token_and_descending_order(get, account_id) -> None:
     body = get(f"/adAccounts/{account_id}/adCampaignGroups?q=search&sortOrder=DESCENDING").json()
     ids = [g["id"] for g in body["elements"]]

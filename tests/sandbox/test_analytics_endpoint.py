@@ -338,3 +338,45 @@ def test_response_is_truncated_at_15000_elements_in_response_order(sandbox_facto
     earlier = elements(api.get(f"{base}&dateRange={date_range(start, last_day - dt.timedelta(days=1))}"))
     assert 0 < len(earlier) < 15_000
     assert capped[:len(earlier)] == earlier
+
+
+@pytest.mark.parametrize(("metric", "before", "since"), [
+    ("averageDwellTime", "202410", "202411"),
+    ("audiencePenetration", "202410", "202411"),
+    ("videoWatchTime", "202512", "202601"),
+    ("costPerEventView", "20251201", "20260101"),
+])
+def test_a_metric_newer_than_the_requested_version_is_an_unknown_field(sandbox_factory, li_headers, metric, before,
+                                                                       since):
+    server = sandbox_factory(accept_retired_versions=True)
+    account = busiest_account(server)
+    today = server.world.clock.today
+    query = (f"q=analytics&pivot=CAMPAIGN&timeGranularity=ALL&dateRange={date_range(today - dt.timedelta(days=30))}"
+             f"&accounts={urn_list(account)}")
+
+    def get(fields: str, version: str) -> requests.Response:
+        return requests.get(f"{server.base_url}/rest/adAnalytics?{query}&fields={fields}",
+                            headers=li_headers(version=version), timeout=60)
+
+    refused = get(f"impressions,{metric},pivotValues", before)
+    misspelt = get("impressions,clickz,pivotValues", before)
+    assert refused.status_code == misspelt.status_code == 400
+    assert set(refused.json()) == set(misspelt.json())  # LinkedIn's shape for an unknown field
+    assert refused.json()["message"] == misspelt.json()["message"].replace("clickz", metric)
+    served = get(f"impressions,{metric},pivotValues", since)
+    assert served.status_code == 200, served.text
+    assert any(metric in element for element in served.json()["elements"])
+
+
+@pytest.mark.parametrize(("finder", "pivots", "served"), [
+    ("analytics", "pivot=ACCOUNT", True), ("analytics", "pivot=CAMPAIGN_GROUP", True),
+    ("analytics", "pivot=CAMPAIGN", True), ("statistics", "pivots=List(CAMPAIGN,CREATIVE)", True),
+    ("analytics", "pivot=CREATIVE", False), ("statistics", "pivots=List(CREATIVE,SHARE)", False),
+])
+def test_audience_penetration_needs_an_account_group_or_campaign_pivot(api, account, finder, pivots, served):
+    query = (f"q={finder}&{pivots}&timeGranularity=ALL&dateRange={api.window(30)}&accounts={urn_list(account)}"
+             "&fields=impressions,audiencePenetration,pivotValues")
+    rows = elements(api.get(query))
+    assert rows
+    assert all(("audiencePenetration" in row) is served for row in rows)
+    assert all(0 < row["audiencePenetration"] < 1 for row in rows if served)

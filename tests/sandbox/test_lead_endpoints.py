@@ -10,6 +10,7 @@ import requests
 
 from lisync.sandbox.leads import LEAD_EMAIL_DOMAIN
 from lisync.sandbox.oauth.grants import ALL_SCOPES, TokenGrant
+from lisync.sandbox.organic.organizations import LEAD_GEN_MANAGER_ORG_ID
 from lisync.sandbox.server import SandboxServer
 
 TGet = Callable[..., requests.Response]
@@ -166,3 +167,86 @@ def test_new_days_bring_new_responses_and_old_ones_stay(sandbox_factory: Callabl
     after = leads()
     assert set(before) <= set(after) and all(after[k] == v for k, v in before.items())
     assert len(after) > len(before)
+
+
+def org_owner(org_id: int) -> str:
+    return f"owner=(organization:urn%3Ali%3Aorganization%3A{org_id})"
+
+
+def test_organization_owned_forms_give_organic_leads_only(api_get: TGet) -> None:
+    org = 100000  # the default member's first company page (approved ADMINISTRATOR)
+    forms = api_get(f"/leadForms?q=owner&{org_owner(org)}").json()["elements"]
+    assert forms and {f["owner"]["organization"] for f in forms} == {f"urn:li:organization:{org}"}
+    base = f"/leadFormResponses?q=owner&{org_owner(org)}&count=1000"
+    company = api_get(f"{base}&leadType=(leadType:COMPANY)")
+    assert company.status_code == 200, company.text
+    leads = company.json()["elements"]
+    assert leads and {r["leadType"] for r in leads} == {"COMPANY"}
+    assert all("leadMetadata" not in r and r["owner"] == {"organization": f"urn:li:organization:{org}"}
+               for r in leads)
+    events = api_get(f"{base}&leadType=(leadType:EVENT)").json()["elements"]
+    assert events and {r["leadType"] for r in events} == {"EVENT"}
+    products = api_get(f"{base}&leadType=(leadType:ORGANIZATION_PRODUCT)")
+    assert products.status_code == 200 and products.json()["elements"] == []  # this page has no product form
+    sponsored = api_get(f"{base}&{SPONSORED}")
+    assert sponsored.status_code == 400 and "not supported" in sponsored.text
+
+
+def test_event_and_product_leads_of_a_lead_gen_forms_manager_page(api_get: TGet) -> None:
+    """EVENT leads name their LinkedIn Event in ``associatedEntity.event``; product leads come from their form."""
+    org = LEAD_GEN_MANAGER_ORG_ID  # the member is only LEAD_GEN_FORMS_MANAGER there
+    forms = api_get(f"/leadForms?q=owner&{org_owner(org)}").json()["elements"]
+    assert len(forms) == 2
+    base = f"/leadFormResponses?q=owner&{org_owner(org)}&count=1000"
+    by_type = {t: api_get(f"{base}&leadType=(leadType:{t})").json()["elements"]
+               for t in ("COMPANY", "EVENT", "ORGANIZATION_PRODUCT")}
+    assert by_type["COMPANY"] == [] and by_type["EVENT"] and by_type["ORGANIZATION_PRODUCT"]
+    events = {r["associatedEntity"]["event"] for r in by_type["EVENT"] if not r["testLead"]}
+    assert len(events) == 1 and next(iter(events)).startswith("urn:li:event:")
+    assert all("associatedEntity" not in r for r in by_type["EVENT"] if r["testLead"])
+    assert all("associatedEntity" not in r and "leadMetadata" not in r for r in by_type["ORGANIZATION_PRODUCT"])
+    form_ids = {f["id"] for f in forms}
+    for lead in by_type["EVENT"] + by_type["ORGANIZATION_PRODUCT"]:
+        assert int(lead["versionedLeadGenFormUrn"].split("leadGenForm:")[1].split(",")[0]) in form_ids
+    statistics = api_get(f"/organizationPageStatistics?q=organization&organization=urn%3Ali%3Aorganization%3A{org}")
+    assert statistics.status_code == 403  # page statistics need ADMINISTRATOR
+
+
+def test_organization_owner_needs_a_lead_role_on_the_page(sandbox_factory: Callable[..., SandboxServer],
+                                                         li_headers: Callable[..., dict[str, str]]) -> None:
+    server = sandbox_factory(tokens={"one-page": TokenGrant(organization_ids=frozenset({100000}))})
+
+    def status(org_id: int, token: str) -> int:
+        for path in (f"/rest/leadForms?q=owner&{org_owner(org_id)}",
+                     f"/rest/leadFormResponses?q=owner&{org_owner(org_id)}&leadType=(leadType:COMPANY)"):
+            response = requests.get(server.base_url + path, headers=li_headers(token=token), timeout=10)
+            if response.status_code != 200:
+                assert response.json()["code"] == "ACCESS_DENIED"
+                return response.status_code
+        return 200
+
+    assert status(100000, "any-token") == 200 and status(100001, "any-token") == 200
+    assert status(100000, "one-page") == 200
+    assert status(100001, "one-page") == 403  # no role on that page under this token
+    assert status(200002, "any-token") == 403  # ANALYST: not a role that may pull leads
+    assert status(LEAD_GEN_MANAGER_ORG_ID, "any-token") == 200  # LEAD_GEN_FORMS_MANAGER may
+    assert status(300001, "any-token") == 403  # no role at all
+
+
+def test_forms_carry_consents_and_call_to_action_as_documented(api_get: TGet) -> None:
+    account_id = next(a for a in accounts(api_get) if all_responses(api_get, a))
+    forms = api_get(f"/leadForms?q=owner&{owner(account_id)}").json()["elements"]
+    consent_ids = {}
+    for form in forms:
+        content = form["content"]
+        consents = content["legalInfo"]["consents"]
+        assert consents and all(set(c) == {"id", "checkRequired", "consent"} for c in consents)
+        action = content["postSubmissionInfo"]["callToAction"]
+        assert set(action) == {"callToActionLabel", "callToActionTarget"}
+        assert set(action["callToActionTarget"]) == {"landingPageUrl"}
+        consent_ids[form["id"]] = {c["id"] for c in consents}
+    leads = all_responses(api_get, account_id)
+    assert leads
+    for lead in leads:
+        form_id = int(lead["versionedLeadGenFormUrn"].split("leadGenForm:")[1].split(",")[0])
+        assert {c["consentId"] for c in lead["formResponse"]["consentResponses"]} <= consent_ids[form_id]

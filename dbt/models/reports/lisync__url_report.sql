@@ -6,6 +6,7 @@ with creatives as (
     select
         perf.*,
         creatives.landing_page,
+        creatives.landing_page_type,
         creatives.creative_name,
         split_part(split_part(split_part(creatives.landing_page, '://', 2), '?', 1), '#', 1) as host_and_path
     from {{ ref('stg_lisync__ad_performance') }} as perf
@@ -18,6 +19,7 @@ select
     creative_id,
     creative_name,
     landing_page,
+    landing_page_type,
     split_part(landing_page, '?', 1) as base_url,
     split_part(host_and_path, '/', 1) as url_host,
     coalesce(nullif(substr(host_and_path, length(split_part(host_and_path, '/', 1)) + 1), ''), '/') as url_path,
@@ -29,4 +31,4 @@ select
     {{ lisync_ad_sums() }},
     {{ lisync_ad_ratios() }}
 from perf
-group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14
+group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15

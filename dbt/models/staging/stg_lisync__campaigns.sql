@@ -11,6 +11,7 @@ select
     format as campaign_format,
     dailybudget_amount as daily_budget_amount,
     totalbudget_amount as total_budget_amount,
+    coalesce(totalbudget_currencycode, dailybudget_currencycode) as budget_currency,
     unitcost_amount as unit_cost_amount,
     runschedule_start as run_schedule_start,
     runschedule_end as run_schedule_end,

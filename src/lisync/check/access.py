@@ -72,7 +72,8 @@ __all__ = ["ACL_PAGE_SIZE", "ADS_PIPELINES", "ANALYTICS_PROBE_DAYS_BACK", "FINDE
 _REPORTS_PIPELINES = frozenset({"account_performance", "campaign_group_performance", "campaign_performance",
                                 "ad_demographics"})
 ADS_PIPELINES = frozenset({"ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata",
-                           "conversion_details", "ad_performance", "conversion_performance", "ad_account_users",
+                           "conversion_details", "creative_landing_pages", "ad_performance", "conversion_performance",
+                           "ad_account_users",
                            *_REPORTS_PIPELINES})
 REPORTING_PIPELINES = frozenset({"ad_performance", "conversion_performance", *_REPORTS_PIPELINES})
 PAGE_PIPELINES = frozenset({"organization_pages", "organization_posts", "organization_followers",

@@ -41,6 +41,9 @@ def run(
     pipelines: PipelinesArg = None,
     start_date: Annotated[str | None, typer.Option(help="Read start date (savepoint) for incremental pipelines, "
                                                    "YYYY-MM-DD.")] = None,
+    end_date: Annotated[str | None, typer.Option(help="Last day (inclusive) time-windowed pipelines read, "
+                                                 "YYYY-MM-DD, for a bounded backfill; their savepoints stop there "
+                                                 "(default: today). Full pipelines ignore it.")] = None,
     update_window_days: Annotated[str | None, typer.Option(help="Days before the savepoint to re-read and upsert "
                                                            "(LinkedIn restates recent days).")] = None,
     accounts: Annotated[str | None, typer.Option(help="Comma-separated ad account ids (default: all visible).")] = None,
@@ -121,7 +124,8 @@ def run(
     return_freed_memory()
     try:
         settings = build_settings(
-            pipelines, lead_pii=lead_pii, start_date=start_date, update_window_days=update_window_days,
+            pipelines, lead_pii=lead_pii, start_date=start_date, end_date=end_date,
+            update_window_days=update_window_days,
             accounts=accounts,
             organizations=organizations, destination=destination, duckdb=duckdb, dataset=dataset,
             api_base_url=api_base_url, api_version=api_version, access_token=access_token,

@@ -21,13 +21,16 @@ from lisync.run.verify import VerifyReport
 
 __all__ = ["verify"]
 
-DEFAULT_VERIFIED = ("ad_performance", "conversion_performance", "organization_posts")
+DEFAULT_VERIFIED = ("ad_performance", "conversion_performance", "account_performance", "campaign_group_performance",
+                    "campaign_performance", "organization_posts")
 
 
 def verify(
     pipelines: PipelinesArg = None,
     start_date: Annotated[str | None, typer.Option(help="First day to verify, YYYY-MM-DD (default: the run's "
                                                    "default read start, 365 days ago).")] = None,
+    end_date: Annotated[str | None, typer.Option(help="Last day to verify, YYYY-MM-DD, as the runs' --end-date "
+                                                 "(default: today).")] = None,
     accounts: Annotated[str | None, typer.Option(help="Comma-separated ad account ids (default: all visible).")] = None,
     organizations: Annotated[str | None, typer.Option(help="Comma-separated organization ids (default: all "
                                                       "administered company pages).")] = None,
@@ -53,8 +56,8 @@ def verify(
     """Compare landed ad and conversion performance with LinkedIn's account-month totals, and posts with its listing.
 
     Exits 0 when everything agrees, 1 when an account-month differs or a listed post is missing (both named).
-    Without pipeline names it verifies ad_performance, conversion_performance and organization_posts where they
-    have landed.
+    Without pipeline names it verifies ad_performance, conversion_performance, account_performance,
+    campaign_group_performance, campaign_performance and organization_posts where they have landed.
 
     Example: lisync verify ad_performance --accounts 5100001 --duckdb lisync.duckdb --start-date 2026-01-01
     """
@@ -62,7 +65,7 @@ def verify(
 
     try:
         settings = build_settings(
-            pipelines or list(DEFAULT_VERIFIED), start_date=start_date,
+            pipelines or list(DEFAULT_VERIFIED), start_date=start_date, end_date=end_date,
             update_window_days=None, accounts=accounts, organizations=organizations, destination=destination,
             duckdb=duckdb, dataset=dataset, api_base_url=api_base_url, api_version=api_version,
             access_token=access_token, pipeline_name=pipeline_name, pipelines_dir=pipelines_dir,

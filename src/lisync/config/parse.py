@@ -23,7 +23,8 @@ CONFIG_SECTION = "sources.linkedin"
 KNOWN_KEYS = frozenset({
     "lead_pii", "lead_pii_secret",
     "access_token", "api_base_url", "api_version", "account_ids", "organization_ids", "start_date",
-    "update_window_days", "period", "keep_metrics_history", "posts_replication", "client_id", "client_secret",
+    "end_date", "update_window_days", "period", "keep_metrics_history", "posts_replication", "client_id",
+    "client_secret",
     "refresh_token", "oauth_base_url", "credentials_path", "max_workers", "strict", "fivetran_views",
     "history", "custom_reports", "demographics_granularity", "demographic_pivots", "extended_metrics",
     "extract_format",
@@ -139,6 +140,29 @@ def parse_date(value: Any, flag: str = "--start-date", today: dt.date | None = N
     if day > today:
         raise ConfigError(f"Invalid {flag} {day}: it is in the future; use a date on or before {today}.")
     return day
+
+
+def parse_end_date(value: Any) -> dt.date | None:
+    """Parse the end date of a bounded backfill (``--end-date``, ``YYYY-MM-DD``); see :func:`check_date_range`.
+
+    A day after today is accepted: reading stops at today, as without an end date (a backfill script may name
+    the end of the current month).
+
+    Raises:
+        ConfigError: For a malformed date.
+    """
+    return parse_date(value, "--end-date", today=dt.date.max)
+
+
+def check_date_range(start_date: dt.date | None, end_date: dt.date | None) -> None:
+    """Refuse an end date before the read start date (a bounded backfill that could read nothing).
+
+    Raises:
+        ConfigError: Naming both dates and the fix.
+    """
+    if start_date is not None and end_date is not None and end_date < start_date:
+        raise ConfigError(f"Invalid --end-date {end_date}: it is before the read start date {start_date} "
+                          "(--start-date); pass an end date on or after it, or an earlier --start-date.")
 
 
 def parse_window(value: Any) -> int | None:

@@ -10,10 +10,12 @@ from lisync.config.defaults import DEFAULT_DATASET, DEFAULT_DUCKDB_PATH
 from lisync.config.endpoint import check_api_version_released, check_base_url
 from lisync.config.parse import (
     check_config_keys,
+    check_date_range,
     config_value,
     parse_bool,
     parse_choice,
     parse_date,
+    parse_end_date,
     parse_history,
     parse_ids,
     parse_pipelines,
@@ -34,6 +36,7 @@ from lisync.config.settings import (
     TPostsReplication,
 )
 from lisync.errors import ConfigError
+from lisync.linkedin.analytics.custom_reports import check_report_versions
 from lisync.linkedin.http.retry import RetryPolicy
 from lisync.linkedin.http.version import DEFAULT_API_BASE_URL, DEFAULT_API_VERSION
 from lisync.linkedin.pages.statistics import TPeriod
@@ -45,6 +48,7 @@ def build_settings(
     pipelines: list[str] | None = None,
     *,
     start_date: str | None = None,
+    end_date: str | None = None,
     update_window_days: str | None = None,
     accounts: str | None = None,
     organizations: str | None = None,
@@ -90,7 +94,7 @@ def build_settings(
 
     workers = parse_workers(pick(max_workers, "max_workers"))
     reports = custom_reports(config_value)
-    return RunSettings(
+    settings = RunSettings(
         pipelines=parse_pipelines(pipelines or [], reports),
         access_token=resolve_access_token(access_token),
         api_base_url=check_base_url(str(pick(api_base_url, "api_base_url") or DEFAULT_API_BASE_URL).rstrip("/")),
@@ -99,6 +103,7 @@ def build_settings(
         account_ids=parse_ids(pick(accounts, "account_ids"), "account", "sponsoredAccount"),
         organization_ids=parse_ids(pick(organizations, "organization_ids"), "organization", "organization"),
         start_date=parse_date(pick(start_date, "start_date")),
+        end_date=parse_end_date(pick(end_date, "end_date")),
         update_window_days=parse_window(pick(update_window_days, "update_window_days")),
         destination=destination or os.environ.get("LISYNC_DESTINATION") or "duckdb",
         destination_credentials=(destination_credentials or os.environ.get("LISYNC_DESTINATION_CREDENTIALS")
@@ -125,6 +130,9 @@ def build_settings(
         custom_reports=reports,
         extract_format=_extract_format(pick(extract_format, "extract_format") or "arrow"),
     )
+    check_date_range(settings.start_date, settings.end_date)
+    check_report_versions(settings.custom_reports, settings.api_version)
+    return settings
 
 
 def _period(value: object) -> TPeriod:

@@ -36,6 +36,9 @@ class RunSettings:
         account_ids: Ad account filter (numeric ids); ``None`` means every visible account.
         organization_ids: Organization filter (numeric ids); ``None`` means every administered page.
         start_date: "Read start date" for incremental pipelines; ``None`` uses each pipeline's default.
+        end_date: The last day (inclusive) time-windowed pipelines read, for a bounded backfill (``--end-date``);
+            their savepoints never move past it. ``None`` (or a day after today) reads up to today. Full and
+            snapshot pipelines ignore it (see :mod:`lisync.run.bounded`).
         update_window_days: Update window override; ``None`` uses each pipeline's default.
         destination: A dlt destination name (``duckdb``, ``postgres``, ``filesystem``, ``bigquery``…).
         destination_credentials: The destination's connection string as dlt accepts it (a Postgres DSN,
@@ -80,6 +83,7 @@ class RunSettings:
     account_ids: list[str] | None = None
     organization_ids: list[str] | None = None
     start_date: dt.date | None = None
+    end_date: dt.date | None = None
     update_window_days: int | None = None
     destination: str = "duckdb"
     destination_credentials: str | None = field(default=None, repr=False)
@@ -108,6 +112,10 @@ class RunSettings:
     def __repr__(self) -> str:
         token = "***" if self.access_token else None
         return f"RunSettings(pipelines={self.pipelines!r}, access_token={token}, destination={self.destination!r})"
+
+    def last_day(self, today: dt.date) -> dt.date:
+        """The last day time-windowed pipelines read this run: ``today``, or the end date when it is earlier."""
+        return today if self.end_date is None else min(today, self.end_date)
 
     @property
     def effective_pipeline_name(self) -> str:

@@ -15,11 +15,13 @@ import dlt
 from dlt.common.configuration.exceptions import ConfigFieldMissingException, ConfigurationException
 from dlt.common.destination import TLoaderFileFormat
 from dlt.common.destination.reference import Destination
+from dlt.destinations.impl.duckdb.configuration import DuckDbCredentials
 
 from lisync.config.settings import RunSettings
 from lisync.errors import ConfigError
 from lisync.run.destination_names import unknown_destination
 from lisync.run.duckdb_file import check_duckdb_target
+from lisync.run.memory import duckdb_global_config
 from lisync.run.postgres import postgres_credentials
 
 __all__ = ["FILESYSTEM_DESTINATION_TYPE", "FILESYSTEM_FILE_FORMAT", "PREFERRED_FILE_FORMATS",
@@ -59,7 +61,9 @@ def make_destination(settings: RunSettings) -> Any:
             raise ConfigError(f"DuckDB file {path.name} is named like the dataset {settings.dataset!r}, which DuckDB "
                               "cannot tell apart: rename the file (e.g. lisync.duckdb) or pass another --dataset.")
         check_duckdb_target(path)
-        return dlt.destinations.duckdb(credentials=str(path), **_staging_layout(settings))
+        # bounded memory by default (run.memory); credential fields left unset still come from dlt's config
+        duckdb_credentials = DuckDbCredentials(str(path), global_config=duckdb_global_config())
+        return dlt.destinations.duckdb(credentials=duckdb_credentials, **_staging_layout(settings))
     secret = settings.destination_credentials
     try:
         factory = Destination.from_reference(settings.destination)

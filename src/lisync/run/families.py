@@ -49,6 +49,8 @@ FAMILY_PIPELINES: dict[TFamily, tuple[str, ...]] = {
 }
 ACCOUNT_FAMILIES: tuple[TFamily, ...] = ("ads", "analytics", "reports", "leads")
 ORGANIZATION_FAMILIES: tuple[TFamily, ...] = ("pages",)
+# Families whose rows belong to ad accounts or to organizations (lead forms): a shard reads both of its slices.
+OWNER_FAMILIES: tuple[TFamily, ...] = ("leads",)
 # Pipelines of the mixed ``organic`` family that need the run's ad accounts, or its organizations.
 ACCOUNT_PIPELINES = organic.ACCOUNT_PIPELINES
 ORGANIZATION_PIPELINES = organic.ORGANIZATION_PIPELINES
@@ -61,10 +63,13 @@ class RunScope:
     Attributes:
         accounts: The visible and selected ad accounts (``None`` when no account family runs).
         organizations: The selected company pages (``None`` when no organization family runs).
+        lead_organizations: The selected organizations whose lead forms the lead pipelines read (ids; empty
+            when no lead pipeline runs or the token cannot list them).
     """
 
     accounts: AccountScope | None
     organizations: list[Organization] | None
+    lead_organizations: tuple[str, ...] = ()
 
 
 def available_pipelines() -> list[str]:
@@ -121,7 +126,8 @@ def build_sources(settings: RunSettings, today: dt.date, client: LinkedInClient,
                 settings, today, client, scope.organizations, guard, summary.add_note)))
         elif family == "leads" and scope.accounts is not None:
             sources.append(leads.leads_source(pipelines, leads.LeadsInputs(
-                settings, today, client, leads.lead_owners(scope.accounts, settings), guard, summary.add_note)))
+                settings, today, client, leads.lead_owners(scope.accounts, scope.lead_organizations, settings), guard,
+                summary.add_note)))
         elif family == "reports" and scope.accounts is not None:
             sources.append(reports.reports_source(pipelines, analytics.AnalyticsInputs(
                 settings, today, client, scope.accounts, catalog, guard, summary.add_note, summary.details)))

@@ -5,7 +5,8 @@ large buffer is freed, so later answer-sized buffers (megabytes each) come from 
 mapped after use; and Arrow's default pool (mimalloc or jemalloc) caches freed pages. Both make the
 peak RSS of a run the sum of its phases (extract, then the DuckDB merge) instead of their maximum.
 The CLI applies these once, at the start of ``lisync run``; a library caller keeps its own process's
-settings.
+settings. DuckDB's buffer pool is bounded too (:func:`duckdb_global_config`, for every DuckDB destination
+lisync makes).
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import logging
+from typing import Any
 
+import dlt
 import pyarrow as pa
 
 log = logging.getLogger("lisync")
@@ -33,3 +36,21 @@ def return_freed_memory() -> None:
         libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
     except (OSError, AttributeError):  # not glibc (musl, macOS): its allocator's own defaults apply
         log.debug("mallopt is not available; allocator defaults apply")
+
+
+# DuckDB's own defaults are a buffer pool of 80% of RAM and one thread per core: the merge of a large run then
+# holds gigabytes (1.7 GB at 16× the bench world). A fixed limit makes DuckDB spill to its temporary folder
+# instead, so a run's peak stays flat as the world grows (measured: bench/RESULTS.md, "DuckDB memory settings").
+DUCKDB_MEMORY_DEFAULTS: dict[str, Any] = {"memory_limit": "128MB"}
+DUCKDB_GLOBAL_CONFIG_KEY = "destination.duckdb.credentials.global_config"
+
+
+def duckdb_global_config() -> dict[str, Any]:
+    """DuckDB's global settings for a run: lisync's memory defaults, overridden by the user's own.
+
+    The user's settings come from dlt's configuration (``DESTINATION__DUCKDB__CREDENTIALS__GLOBAL_CONFIG``
+    or ``[destination.duckdb.credentials] global_config`` in ``.dlt/config.toml``); a key set there wins, so
+    ``{"memory_limit": "2GB"}`` lifts the bound.
+    """
+    user = dlt.config.get(DUCKDB_GLOBAL_CONFIG_KEY, dict) or {}
+    return {**DUCKDB_MEMORY_DEFAULTS, **user}

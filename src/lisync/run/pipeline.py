@@ -20,12 +20,14 @@ from typing import Any
 import dlt
 from dlt.pipeline.exceptions import PipelineStepFailed
 
+from lisync.config.parse import check_date_range
 from lisync.config.settings import RunSettings
 from lisync.errors import LisyncError, RunFailed
 from lisync.linkedin.http.bearer import TokenProvider
 from lisync.linkedin.http.errors import LinkedInError, VersionRetiredError
 from lisync.linkedin.http.stats import RequestStats
 from lisync.linkedin.http.version import version_sunset_warning
+from lisync.run.bounded import end_date_note
 from lisync.run.client import make_client
 from lisync.run.comments import apply_comments
 from lisync.run.crash_seam import arm_kill_during
@@ -117,10 +119,14 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
         SelectionError: When a filtered account or organization is not visible to the token.
     """
     settings = restrict_to_shard(settings)
+    check_date_range(settings.start_date, settings.end_date)  # library callers build RunSettings themselves
     started = time.monotonic()
     run_started = dt.datetime.now(dt.UTC)
     today = settings.today or dt.datetime.now(dt.UTC).date()
     summary = RunSummary(pipelines=list(settings.pipelines), destination=_describe_destination(settings))
+    bounded = end_date_note(settings, today)  # --end-date: lisync.run.bounded
+    if bounded:
+        summary.add_note(bounded)
     stats = RequestStats()
     contract = load_spec()
     tables = [t.name for p in settings.pipelines for t in (contract[p].tables if p in contract else ())]

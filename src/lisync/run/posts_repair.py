@@ -35,7 +35,7 @@ def check_posts(pipeline: dlt.Pipeline, settings: RunSettings, today: dt.date, c
     Args:
         pipeline: The dlt pipeline bound to the destination.
         settings: The run settings (posts history, shard).
-        today: The run's day: posts modified on it are out of scope.
+        today: The run's day: posts modified on it (or after the settings' end date) are out of scope.
         client: The LinkedIn client.
         organizations: The selected company pages.
         add_note: Where notes go (the run summary).
@@ -44,20 +44,21 @@ def check_posts(pipeline: dlt.Pipeline, settings: RunSettings, today: dt.date, c
         repair: Re-read organizations with missing posts and verify them again.
     """
     records = [{"id": o.id, "urn": o.urn} for o in organizations]
-    check = verify_posts(pipeline, client, records, start, today, locked)
+    until = min(today, settings.last_day(today) + dt.timedelta(days=1))  # a bounded backfill ends earlier
+    check = verify_posts(pipeline, client, records, start, until, locked)
     if not repair or not check.missing_count:
         return check
     affected = [o for o in organizations if o.id in check.missing]
     before = client.stats.as_dict()["total"]
     inputs = PagesInputs(settings, today, client, affected, ScopeGuard(settings.strict, add_note), add_note)
-    plan = PostsPlan(full=False, start_date=start, update_window_days=0, today=today)
+    plan = PostsPlan(full=False, start_date=start, update_window_days=0, today=today, end_date=settings.end_date)
     source = DltSource(new_schema(), SCHEMA_NAME, posts_resources(inputs, plan, state={}))
     source.max_table_nesting = 0
     pipeline.extract(source, loader_file_format=preferred_file_format(settings.destination))
     pipeline.normalize()
     with locked():
         load_with_retry(pipeline)
-    again = verify_posts(pipeline, client, [r for r in records if r["id"] in check.missing], start, today, locked)
+    again = verify_posts(pipeline, client, [r for r in records if r["id"] in check.missing], start, until, locked)
     check.repaired = {org: len(posts) for org, posts in check.missing.items()}
     check.repair_requests = client.stats.as_dict()["total"] - before
     check.missing, check.missing_count = again.missing, again.missing_count

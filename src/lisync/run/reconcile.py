@@ -1,7 +1,8 @@
 """Compares landed performance rows with LinkedIn's account-month totals: landed sums and differences.
 
 The landed side is one ``GROUP BY`` per table over the destination (sums of the verified metrics per
-account, conversion rule and month, within the verified days); the comparison is pure. Counts must match
+account, conversion rule and month, within the verified days); the comparison is pure. Only additive metrics
+are verified: reach (``approximateMemberReach``, ``audiencePenetration``) is never summed. Counts must match
 exactly; money may differ by rounding (LinkedIn sums unrounded values, the rows hold each day rounded).
 """
 
@@ -17,9 +18,13 @@ import dlt
 from lisync.linkedin.analytics.fields import metric_columns
 from lisync.linkedin.analytics.totals import ACCOUNT_METRICS, CONVERSION_METRICS, TotalsKey
 
-__all__ = ["VERIFIED_TABLES", "Difference", "compare_totals", "landed_totals", "month_label", "table_metrics"]
+__all__ = ["ENTITY_TABLES", "VERIFIED_TABLES", "Difference", "compare_totals", "landed_totals", "month_label",
+           "table_metrics"]
 
-VERIFIED_TABLES = ("ad_performance", "conversion_performance")
+# The entity-level tables of the reports family sum to the same account totals as ad_performance (LinkedIn's
+# ACCOUNT pivot is the sum of its campaigns' and groups' days); reach is never among the verified metrics.
+ENTITY_TABLES = ("account_performance", "campaign_group_performance", "campaign_performance")
+VERIFIED_TABLES = ("ad_performance", "conversion_performance", *ENTITY_TABLES)
 MONEY_METRICS = frozenset({"costInLocalCurrency"})
 MONEY_TOLERANCE = 0.01  # one cent, plus a millionth of the value
 

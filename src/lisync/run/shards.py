@@ -36,6 +36,7 @@ from lisync.run.families import (
     ACCOUNT_PIPELINES,
     ORGANIZATION_FAMILIES,
     ORGANIZATION_PIPELINES,
+    OWNER_FAMILIES,
     family_of,
 )
 from lisync.spec.loader import load_spec
@@ -47,7 +48,7 @@ PLAN_VERSION = 1
 ORGANIZATION_WEIGHT = 5
 ACCOUNT_BASE_WEIGHT = 1
 TMeasure = Literal["campaigns", "count"]
-TSlice = Literal["accounts", "organizations"]
+TSlice = Literal["accounts", "organizations", "both"]
 MEASURES: tuple[str, ...] = ("campaigns", "count")
 
 
@@ -237,7 +238,10 @@ def unsplittable_report(report: CustomReport) -> str | None:
 
 
 def pipeline_slice(pipeline: str, custom: Mapping[str, CustomReport] | None = None) -> TSlice:
-    """Which ids bound ``pipeline``'s rows in a shard: its ad ``accounts`` or its ``organizations``.
+    """Which ids bound ``pipeline``'s rows in a shard: its ad ``accounts``, its ``organizations``, or ``both``.
+
+    ``both``: the lead pipelines, whose forms belong to ad accounts or to organizations; a shard reads the
+    forms of its own accounts and organizations.
 
     Args:
         pipeline: A contract pipeline or a declared custom report.
@@ -253,6 +257,8 @@ def pipeline_slice(pipeline: str, custom: Mapping[str, CustomReport] | None = No
     reason = unsplittable_report(reports[pipeline]) if pipeline in reports else None
     if reason:
         raise ConfigError(reason)
+    if family in OWNER_FAMILIES:
+        return "both"
     if family in ACCOUNT_FAMILIES or pipeline in ACCOUNT_PIPELINES:
         return "accounts"
     if family in ORGANIZATION_FAMILIES or pipeline in ORGANIZATION_PIPELINES:
@@ -272,7 +278,8 @@ def shard_pipelines(pipelines: list[str], shard: Shard, custom: Mapping[str, Cus
     Raises:
         ConfigError: As :func:`pipeline_slice`.
     """
-    ids: dict[TSlice, list[str]] = {"accounts": shard.accounts, "organizations": shard.organizations}
+    ids: dict[TSlice, list[str]] = {"accounts": shard.accounts, "organizations": shard.organizations,
+                                    "both": shard.accounts + shard.organizations}
     return [p for p in pipelines if ids[pipeline_slice(p, custom)]]
 
 

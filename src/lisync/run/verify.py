@@ -1,7 +1,10 @@
 """Verify and repair: reconcile landed performance rows with LinkedIn's account-month totals, heal differences.
 
 For each performance table in scope, LinkedIn's monthly totals per account (per account and conversion rule
-for ``conversion_performance``) are fetched in a few packed requests and compared with the landed sums.
+for ``conversion_performance``) are fetched in a few packed requests and compared with the landed sums of
+their additive metrics (impressions, clicks, cost, conversions; reach is never summed). ``ad_performance`` and
+the entity-level tables (``account_performance``, ``campaign_group_performance``, ``campaign_performance``)
+share one fetch of the account totals.
 With ``repair``, every account-month that differs is re-read without metadata trimming and upserted, then
 verified again; what remains is reported and fails the run. Used by ``lisync run`` (after its load) and by
 ``lisync verify`` (:mod:`lisync.run.verify_destination`).
@@ -22,7 +25,7 @@ from dlt.extract.source import DltSource
 from lisync.config.settings import RunSettings
 from lisync.linkedin.ads.catalog import AccountCatalog
 from lisync.linkedin.analytics.fetch import FetchStats
-from lisync.linkedin.analytics.totals import fetch_account_totals, month_count
+from lisync.linkedin.analytics.totals import TotalsKey, fetch_account_totals, month_count
 from lisync.linkedin.http.client import LinkedInClient
 from lisync.run.load_guard import load_with_retry
 from lisync.run.reconcile import VERIFIED_TABLES, Difference, compare_totals, landed_totals
@@ -120,17 +123,42 @@ class VerifyReport:
         return text
 
 
+class _SharedTotals:
+    """LinkedIn's account-month totals fetched once per verification and shared by the tables they check.
+
+    ``ad_performance`` and the three entity-level tables are all checked against the same per-account totals,
+    so only accounts not yet fetched for the same days cost requests. Re-checks after a repair bypass it.
+    """
+
+    def __init__(self) -> None:
+        self._fetched: dict[tuple[bool, dt.date, dt.date], tuple[set[str], dict[TotalsKey, dict[str, float]]]] = {}
+
+    def totals(self, client: LinkedInClient, scope: TableScope, fresh: bool) -> tuple[dict[TotalsKey, Any], int]:
+        """Return LinkedIn's totals for the scope's accounts and the requests fetching them cost."""
+        per_conversion = scope.table == "conversion_performance"
+        key = (per_conversion, scope.start, scope.end)
+        have, totals = (set(), {}) if fresh else self._fetched.setdefault(key, (set(), {}))
+        missing = [a for a in scope.account_ids if a not in have]
+        requests = 0
+        if missing:
+            theirs = fetch_account_totals(client, missing, scope.start, scope.end, per_conversion)
+            totals.update(theirs.totals)
+            have.update(missing)
+            requests = theirs.requests
+        wanted = set(scope.account_ids)
+        return {k: v for k, v in totals.items() if k[0] in wanted}, requests
+
+
 def _differences(pipeline: dlt.Pipeline, client: LinkedInClient, scope: TableScope, report: VerifyReport,
-                 locked: Callable[[], Any] | None) -> list[Difference]:
+                 locked: Callable[[], Any] | None, shared: _SharedTotals, fresh: bool = False) -> list[Difference]:
     if not scope.account_ids:
         return []
-    per_conversion = scope.table == "conversion_performance"
-    theirs = fetch_account_totals(client, scope.account_ids, scope.start, scope.end, per_conversion)
-    report.requests += theirs.requests
-    report.table_requests[scope.table] = report.table_requests.get(scope.table, 0) + theirs.requests
+    theirs, requests = shared.totals(client, scope, fresh)
+    report.requests += requests
+    report.table_requests[scope.table] = report.table_requests.get(scope.table, 0) + requests
     with _maybe(locked):
         ours = landed_totals(pipeline, scope.table, scope.account_ids, scope.start, scope.end)
-    return compare_totals(scope.table, theirs.totals, ours)
+    return compare_totals(scope.table, theirs, ours)
 
 
 def run_scopes(pipelines: Sequence[str], analytics_details: dict[str, Any], start: dt.date,
@@ -176,11 +204,11 @@ def _spans(scope: TableScope, differences: Sequence[Difference]) -> dict[str, li
 
 def _repair(pipeline: dlt.Pipeline, settings: RunSettings, client: LinkedInClient, catalog: AccountCatalog,
             scope: TableScope, differences: Sequence[Difference], report: VerifyReport, file_format: Any,
-            locked: Callable[[], Any] | None) -> None:
+            locked: Callable[[], Any] | None, accounts: Sequence[dict[str, Any]]) -> None:
     spans = _spans(scope, differences)
     stats = FetchStats()
     counts: Counter[tuple[str, str]] = Counter()
-    resource = repair_resource(settings, client, catalog, scope.table, spans, stats, counts)
+    resource = repair_resource(settings, client, catalog, scope.table, spans, stats, counts, accounts)
     source = DltSource(new_schema(), SCHEMA_NAME, [resource])
     source.max_table_nesting = 0
     pipeline.extract(source, loader_file_format=file_format)
@@ -195,7 +223,8 @@ def _repair(pipeline: dlt.Pipeline, settings: RunSettings, client: LinkedInClien
 
 def verify_tables(pipeline: dlt.Pipeline, settings: RunSettings, client: LinkedInClient,
                   scopes: Sequence[TableScope], *, repair: bool = False, catalog: AccountCatalog | None = None,
-                  file_format: Any = None, locked: Callable[[], Any] | None = None) -> VerifyReport:
+                  file_format: Any = None, locked: Callable[[], Any] | None = None,
+                  accounts: Sequence[dict[str, Any]] = ()) -> VerifyReport:
     """Verify ``scopes`` against LinkedIn; with ``repair``, re-read and upsert what differs, then verify again.
 
     Args:
@@ -207,6 +236,7 @@ def verify_tables(pipeline: dlt.Pipeline, settings: RunSettings, client: LinkedI
         catalog: Entity listings for naming repaired rows (a new one is made when ``None``).
         file_format: Load file format for repairs.
         locked: Context-manager factory held while touching the destination (DuckDB shard lock).
+        accounts: The ad account elements in scope (names for repaired ``account_performance`` rows).
 
     Returns:
         The report: remaining differences, repairs and requests.
@@ -214,14 +244,15 @@ def verify_tables(pipeline: dlt.Pipeline, settings: RunSettings, client: LinkedI
     started = time.monotonic()
     report = VerifyReport(scopes=list(scopes))
     catalog = catalog or AccountCatalog(client)
+    shared = _SharedTotals()
     for scope in scopes:
-        differences = _differences(pipeline, client, scope, report, locked)
+        differences = _differences(pipeline, client, scope, report, locked, shared)
         report.found += len(differences)
         if differences and repair:
-            _repair(pipeline, settings, client, catalog, scope, differences, report, file_format, locked)
-            accounts = tuple(sorted({d.account_id for d in differences}, key=lambda a: (len(a), a)))
-            again = TableScope(scope.table, accounts, scope.start, scope.end)
-            differences = _differences(pipeline, client, again, report, locked)
+            _repair(pipeline, settings, client, catalog, scope, differences, report, file_format, locked, accounts)
+            differing = tuple(sorted({d.account_id for d in differences}, key=lambda a: (len(a), a)))
+            again = TableScope(scope.table, differing, scope.start, scope.end)
+            differences = _differences(pipeline, client, again, report, locked, shared, fresh=True)
         report.differences.extend(differences)
     report.seconds = time.monotonic() - started
     return report

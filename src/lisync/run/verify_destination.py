@@ -1,7 +1,8 @@
 """``lisync verify`` as a library call: reconcile a destination with LinkedIn's totals, optionally repair.
 
 Takes the same settings as a run (connection, scope, destination): the accounts the *Accounts* filter
-selects, from the read start date (default 365 days ago) to today, for the selected performance tables;
+selects, from the read start date (default 365 days ago) to today (or the end date), for the selected
+performance tables;
 posts (``organization_posts``): the posts LinkedIn lists for the selected company pages versus the landed
 ones. The destination's own state and schema are used (restored from the destination, as a run does).
 """
@@ -62,10 +63,11 @@ def verify_destination(settings: RunSettings, token_provider: TokenProvider | No
     tables = [t for t in VERIFIED_TABLES if t in settings.pipelines]
     accounts = tuple(scope.accounts.selected_ids) if scope.accounts is not None else ()
     start = settings.start_date or today - dt.timedelta(days=DEFAULT_HISTORY_DAYS)
-    scopes = [TableScope(table, accounts, start, today) for table in tables]
+    scopes = [TableScope(table, accounts, start, settings.last_day(today)) for table in tables]
     report = verify_tables(pipeline, settings, client, scopes, repair=repair, catalog=AccountCatalog(client),
                            file_format=preferred_file_format(settings.destination),
-                           locked=lambda: duckdb_write_lock(lock_file))
+                           locked=lambda: duckdb_write_lock(lock_file),
+                           accounts=scope.accounts.selected if scope.accounts is not None else ())
     if "organization_posts" in settings.pipelines and scope.organizations:
         report.posts = check_posts(pipeline, settings, today, client, scope.organizations, summary.add_note, start,
                                    lambda: duckdb_write_lock(lock_file), repair)

@@ -1,7 +1,8 @@
 """The verify step of ``lisync run``: reconcile what the run read with LinkedIn's totals, repair, report.
 
-Runs after the load has committed. The accounts the run read in ``ad_performance`` and
-``conversion_performance`` are verified from the read start date to today against LinkedIn's account-month
+Runs after the load has committed. The accounts the run read in ``ad_performance``, ``conversion_performance``
+and the entity-level tables (``account_performance``, ``campaign_group_performance``, ``campaign_performance``)
+are verified from the read start date to today (or ``--end-date``) against LinkedIn's account-month
 totals; account-months that differ are re-read without metadata trimming and upserted, then verified again.
 Posts: the run's company pages, listed versus landed. The result is the summary's ``verify`` section; a
 difference that remains fails the run (DESIGN rule 13: never silent).
@@ -53,7 +54,7 @@ def verify_run(pipeline: dlt.Pipeline, settings: RunSettings, today: dt.date, cl
                          "docs/destinations.md shows.")
         return None
     start = settings.start_date or today - dt.timedelta(days=DEFAULT_HISTORY_DAYS)
-    scopes = run_scopes(settings.pipelines, summary.details.get("analytics") or {}, start, today)
+    scopes = run_scopes(settings.pipelines, summary.details.get("analytics") or {}, start, settings.last_day(today))
     organizations = scope.organizations or [] if "organization_posts" in settings.pipelines else []
     if not scopes and not organizations:
         return None
@@ -62,7 +63,8 @@ def verify_run(pipeline: dlt.Pipeline, settings: RunSettings, today: dt.date, cl
         return duckdb_write_lock(duckdb_file) if duckdb_file else contextlib.nullcontext()
 
     report = verify_tables(pipeline, settings, client, scopes, repair=True,
-                           file_format=preferred_file_format(settings.destination), locked=locked)
+                           file_format=preferred_file_format(settings.destination), locked=locked,
+                           accounts=scope.accounts.selected if scope.accounts is not None else ())
     if organizations:
         report.posts = check_posts(pipeline, settings, today, client, organizations, summary.add_note, start, locked,
                                    repair=True)

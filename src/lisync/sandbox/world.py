@@ -32,7 +32,9 @@ World API (read by every route module and by the analytics model):
   - creative: ``id`` (URN string), ``account``, ``campaign`` (URNs), ``name`` (sometimes absent),
     ``intendedStatus``, ``isServing``, ``servingHoldReasons`` (absent while serving), ``isTest``,
     ``createdAt``, ``createdBy``, ``lastModifiedAt``, ``lastModifiedBy``, ``content`` (``{reference}`` to a
-    share/ugcPost/adInMailContent URN, or ``{textAd: {headline, description, landingPage}}``),
+    share/ugcPost/adInMailContent URN, ``{textAd: {headline, description, landingPage}}`` or, for SPOTLIGHT
+    dynamic campaigns, ``{spotlight: {callToAction, description, headline, landingPage, logo, organizationName,
+    showMemberProfilePhoto}}``),
     ``review {status}`` (absent for drafts), ``leadgenCallToAction`` (lead-gen campaigns only).
   - conversion: ``id``, ``name``, ``account``, ``type``, ``attributionType``, ``conversionMethod``,
     ``enabled``, ``created``, ``lastModified``, ``lastCallbackAt`` (sometimes absent),

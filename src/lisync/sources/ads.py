@@ -5,6 +5,8 @@ Resources (``replace``; in a sharded run each replaces only its shard's slice, s
 * ``ad_accounts`` — every account the token can see (``GET /rest/adAccounts?q=search``)
 * ``campaign_group_metadata``, ``campaign_metadata``, ``creative_metadata`` — per selected account
 * ``conversion_details`` and its child ``conversion_details__associated_campaigns`` — per selected account
+* ``creative_landing_pages`` — the landing page of each text ad and spotlight creative, from the same creatives
+  listing as ``creative_metadata`` (extension contract ``creatives.json``; no extra request)
 
 The listings come from :mod:`lisync.linkedin.ads.listings` through the run's shared
 :class:`~lisync.linkedin.ads.catalog.AccountCatalog` (the ``analytics`` source reads the same listings), and
@@ -29,6 +31,7 @@ from lisync.linkedin.ads.shape import (
     shape_conversion,
     shape_conversion_campaigns,
     shape_creative,
+    shape_creative_landing_page,
 )
 from lisync.sources.history import apply_history
 from lisync.sources.partial import ScopeGuard
@@ -37,10 +40,11 @@ from lisync.spec.loader import load_spec
 from lisync.spec.naming import new_schema
 
 PIPELINES = ("ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata",
-             "conversion_details")
+             "conversion_details", "creative_landing_pages")
 # Which per-account listing each ads pipeline reads.
 LISTING_KINDS = {"campaign_group_metadata": "groups", "campaign_metadata": "campaigns",
-                 "creative_metadata": "creatives", "conversion_details": "conversions"}
+                 "creative_metadata": "creatives", "conversion_details": "conversions",
+                 "creative_landing_pages": "creatives"}
 
 ASSOCIATED_CAMPAIGNS_TABLE = "conversion_details__associated_campaigns"
 DELETED_FLAG = "_dlt_deleted"
@@ -67,7 +71,7 @@ def ads_source(pipelines: list[str], accounts: AccountScope, catalog: AccountCat
         history: Entity tables that keep every version (dlt scd2, see :mod:`lisync.sources.history`).
     """
     wanted = {t.name for p in pipelines for t in load_spec()[p].tables}
-    catalog.want(*[LISTING_KINDS[p] for p in pipelines if p in LISTING_KINDS])
+    catalog.want(*[LISTING_KINDS[p] for p in pipelines if p in LISTING_KINDS], whole=True)  # tables land them whole
 
     def listing(account_id: str, fetch: Callable[[str], TEntities]) -> TEntities | None:
         catalog.prefetch(accounts.selected_ids, workers)
@@ -101,7 +105,8 @@ def ads_resources(catalog: AccountCatalog, visible_accounts: list[dict[str, Any]
 
     Returns:
         One resource per table: ad_accounts, campaign_group_metadata, campaign_metadata,
-        creative_metadata, conversion_details (with its associated-campaigns child table).
+        creative_metadata, creative_landing_pages, conversion_details (with its associated-campaigns child
+        table).
 
     """
     account_ids = [str(a["id"]) for a in selected_accounts]
@@ -125,6 +130,12 @@ def ads_resources(catalog: AccountCatalog, visible_accounts: list[dict[str, Any]
         for account_id in account_ids:
             yield [shape_creative(e) for e in guard(account_id, catalog.creatives) or []]
 
+    @dlt.resource(name="creative_landing_pages")
+    def creative_landing_pages() -> Iterator[list[dict[str, Any]]]:
+        for account_id in account_ids:
+            rows = (shape_creative_landing_page(e) for e in guard(account_id, catalog.creatives) or [])
+            yield [row for row in rows if row is not None]
+
     @dlt.resource(name="conversion_elements", selected=False)
     def conversion_elements() -> Iterator[list[dict[str, Any]]]:
         for account_id in account_ids:
@@ -146,12 +157,12 @@ def ads_resources(catalog: AccountCatalog, visible_accounts: list[dict[str, Any]
     # One listing of conversions feeds both tables (dlt evaluates the shared parent once).
     raw = conversion_elements()
     entities = [ad_accounts(), campaign_group_metadata(), campaign_metadata(), creative_metadata(),
-                raw | conversion_details, raw | associated_campaigns]
+                creative_landing_pages(), raw | conversion_details, raw | associated_campaigns]
     if not sharded:
         return [with_spec(r, "replace") for r in entities]
     resources = [with_spec(entities[0], slice_disposition("id", account_ids))]
-    resources += [with_spec(r, slice_disposition("account_id", account_ids)) for r in entities[1:5]]
-    return [*resources, _per_conversion_replace(entities[5])]
+    resources += [with_spec(r, slice_disposition("account_id", account_ids)) for r in entities[1:6]]
+    return [*resources, _per_conversion_replace(entities[6])]
 
 
 def _deletion_marker(conversion: dict[str, Any]) -> dict[str, Any]:

@@ -130,7 +130,8 @@ def performance_resource(table: str, inputs: AnalyticsInputs) -> DltResource:
             window_days = settings.update_window_days
             if window_days is None:
                 window_days = default_update_window(conversions)
-            window = plan_read_window(get_savepoint(state, account_id), start_date, window_days, today)
+            window = plan_read_window(get_savepoint(state, account_id), start_date, window_days, today,
+                                      settings.end_date)
             if window is None:
                 continue
             read_until[account_id] = window.end

@@ -1,5 +1,10 @@
 """Re-reads account-months of a performance table without metadata trimming (the repair half of verify).
 
+Covers ``ad_performance`` and ``conversion_performance`` (the analytics source's reports) and the reports
+source's entity-level tables (``account_performance``, ``campaign_group_performance``,
+``campaign_performance``: the same :func:`lisync.sources.reports.entity_report` request and row shape as a run,
+reach included, read in ≤ 92-day windows, never summed).
+
 The run's planner skips days and accounts that entity metadata says cannot have data. When LinkedIn's
 totals disagree with what landed, the disagreeing account-months are read again here with no such trust:
 every day of each month, one account per request (so every row is known to belong to that account even
@@ -11,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import dlt
@@ -28,11 +33,19 @@ from lisync.linkedin.analytics.shape import (
     shape_ad_performance,
     shape_conversion_performance,
 )
-from lisync.linkedin.analytics.shape_reports import extended_column_hints, extended_values, with_extended_chunks
+from lisync.linkedin.analytics.shape_reports import (
+    ENTITY_LEVELS,
+    build_entity_index,
+    extended_column_hints,
+    extended_values,
+    shape_entity_row,
+    with_extended_chunks,
+)
 from lisync.linkedin.http.client import LinkedInClient
 from lisync.linkedin.http.errors import AccessDeniedError, NotFoundError
 from lisync.linkedin.http.restli import urn_id
 from lisync.sources.analytics import REPORTS, ROW_BATCH
+from lisync.sources.reports import entity_report
 from lisync.spec.hints import with_spec
 
 __all__ = ["TSpans", "month_span", "repair_resource", "untrimmed_load"]
@@ -61,25 +74,45 @@ def _index(catalog: AccountCatalog, account_id: str, table: str) -> dict[str, Cr
         return {}
 
 
+TShaper = Callable[[tuple[str, ...], dt.date, dict[str, Any]], dict[str, Any]]
+
+
+def _shaper(catalog: AccountCatalog, account_id: str, table: str, extended: tuple[str, ...],
+            accounts: Sequence[dict[str, Any]]) -> TShaper:
+    """Return how one merged row of ``account_id`` becomes a row of ``table`` (names from the listings)."""
+    if table in ENTITY_LEVELS:
+        try:
+            groups, campaigns = catalog.campaign_groups(account_id), catalog.campaigns(account_id)
+        except (AccessDeniedError, NotFoundError):
+            groups, campaigns = [], []
+        own = [a for a in accounts if str(a.get("id")) == account_id]
+        entities = build_entity_index(own, groups, campaigns)
+        return lambda pivots, day, metrics: shape_entity_row(table, pivots[0], day, metrics, entities, extended)
+    index = _index(catalog, account_id, table)
+    if table == "ad_performance":
+        return lambda pivots, day, metrics: (shape_ad_performance(pivots[0], day, metrics, index.get(
+            urn_id(pivots[0]) or "")) | extended_values(metrics, extended))
+    return lambda pivots, day, metrics: shape_conversion_performance(pivots[0], pivots[1], day, metrics,
+                                                                     index.get(urn_id(pivots[0]) or ""))
+
+
 def repair_rows(client: LinkedInClient, catalog: AccountCatalog, table: str, spans: TSpans, stats: FetchStats,
                 report: ReportSpec, extended: tuple[str, ...] = (), workers: int = 1,
-                counts: Counter[tuple[str, str]] | None = None) -> Iterator[list[dict[str, Any]]]:
+                counts: Counter[tuple[str, str]] | None = None,
+                accounts: Sequence[dict[str, Any]] = ()) -> Iterator[list[dict[str, Any]]]:
     """Yield shaped rows of ``table`` for every account and date span in ``spans``, in batches.
 
-    ``counts`` (when given) receives the rows read per ``(account id, "YYYY-MM")``.
+    ``counts`` (when given) receives the rows read per ``(account id, "YYYY-MM")``; ``accounts`` are the ad
+    account elements in scope (their names go into ``account_performance``).
     """
     for account_id, ranges in spans.items():
-        index = _index(catalog, account_id, table)
+        shape = _shaper(catalog, account_id, table, extended, accounts)
         for start, end in ranges:
             batch: list[dict[str, Any]] = []
             for merged in run_report(client, report, [untrimmed_load(account_id, start, end)], stats,
                                      DEFAULT_BUDGET, workers=workers):
                 for (pivots, day), metrics in merged.items():
-                    info = index.get(urn_id(pivots[0]) or "")
-                    if table == "ad_performance":
-                        row = shape_ad_performance(pivots[0], day, metrics, info) | extended_values(metrics, extended)
-                    else:
-                        row = shape_conversion_performance(pivots[0], pivots[1], day, metrics, info)
+                    row = shape(pivots, day, metrics)
                     row["account_id"] = row.get("account_id") or account_id
                     if counts is not None:
                         counts[(account_id, f"{day.year:04d}-{day.month:02d}")] += 1
@@ -92,16 +125,20 @@ def repair_rows(client: LinkedInClient, catalog: AccountCatalog, table: str, spa
 
 
 def repair_resource(settings: RunSettings, client: LinkedInClient, catalog: AccountCatalog, table: str,
-                    spans: TSpans, stats: FetchStats, counts: Counter[tuple[str, str]] | None = None) -> DltResource:
+                    spans: TSpans, stats: FetchStats, counts: Counter[tuple[str, str]] | None = None,
+                    accounts: Sequence[dict[str, Any]] = ()) -> DltResource:
     """Return a ``merge`` resource named ``table`` that re-reads ``spans`` with the run's columns."""
-    report = REPORTS[table]
-    extended = extended_metrics(settings.api_version, table) if settings.extended_metrics else ()
-    if extended:
-        report = with_extended_chunks(report, extended)
+    if table in ENTITY_LEVELS:
+        report, extended = entity_report(settings, table)
+    else:
+        report = REPORTS[table]
+        extended = extended_metrics(settings.api_version, table) if settings.extended_metrics else ()
+        if extended:
+            report = with_extended_chunks(report, extended)
     workers = client.retry_policy.max_concurrency
 
     def rows() -> Iterator[list[dict[str, Any]]]:
-        yield from repair_rows(client, catalog, table, spans, stats, report, extended, workers, counts)
+        yield from repair_rows(client, catalog, table, spans, stats, report, extended, workers, counts, accounts)
 
     resource = with_spec(dlt.resource(rows, name=table), "merge")
     if extended:

@@ -2,11 +2,13 @@
 
 Resources:
 
-* ``lead_forms`` — *Full*: every form owned by the selected ad accounts (``leadForms?q=owner``), replaced
-  each run (a shard replaces its accounts' forms only), with child tables ``lead_forms__questions``,
-  ``lead_forms__question_options`` and ``lead_forms__hidden_fields`` (one shared listing feeds all four).
+* ``lead_forms`` — *Full*: every form owned by the selected ad accounts and organizations
+  (``leadForms?q=owner``), replaced each run (a shard replaces its accounts' forms only), with child tables
+  ``lead_forms__questions``, ``lead_forms__question_options``, ``lead_forms__hidden_fields`` and
+  ``lead_forms__consents`` (one shared listing feeds all five).
 * ``lead_form_responses`` — *Incremental with update window* on the submission time, ``merge`` on ``id``;
-  one savepoint per ad account (SPONSORED leads). A run reads ``submittedAtTimeRange`` from
+  one savepoint per owner: an ad account (SPONSORED leads) or an organization (COMPANY, EVENT and
+  ORGANIZATION_PRODUCT leads, one request per lead type). A run reads ``submittedAtTimeRange`` from
   ``savepoint − update window`` (first run: *Read start date*, default and floor: LinkedIn's 365-day
   retention) to the end of today, so a re-run adds only new responses and rewrites the few in the window.
   Child tables ``lead_form_responses__answers`` and ``lead_form_responses__consents`` merge on their keys.
@@ -18,13 +20,15 @@ resources, before dlt writes any file.
 The Lead Sync API needs ``r_marketing_leadgen_automation``, which LinkedIn grants on its own approval. When
 LinkedIn answers 403 to the first lead request of a run (the accounts come from ``adAccounts?q=search``, so the
 member's role is not the cause) the lead pipelines are skipped with a note saying so, or, with ``--strict``,
-the run fails. A 403/404 on a later account skips that account only, as for every family.
+the run fails. A 403/404 on a later account skips that account only, as for every family; a 403 on an
+organization (the member's page role does not let it read leads) skips that organization with a note saying
+which roles do, or fails a ``--strict`` run. The organizations come from :mod:`lisync.run.discovery`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -38,10 +42,17 @@ from lisync.errors import PartialAccessError
 from lisync.linkedin.ads.accounts import AccountScope
 from lisync.linkedin.http.client import LinkedInClient
 from lisync.linkedin.http.errors import AccessDeniedError, NotFoundError
-from lisync.linkedin.leads.fetch import LEADGEN_SCOPE, RETENTION_DAYS, LeadOwner, read_forms, read_responses
+from lisync.linkedin.leads.fetch import (
+    LEAD_ORGANIZATION_ROLES,
+    LEADGEN_SCOPE,
+    RETENTION_DAYS,
+    LeadOwner,
+    read_forms,
+    read_responses,
+)
 from lisync.linkedin.leads.shape import shape_form, shape_form_children, shape_response, shape_response_children
 from lisync.sources.incremental import get_savepoint, plan_read_window, set_savepoint
-from lisync.sources.partial import ScopeGuard
+from lisync.sources.partial import ScopeGuard, describe
 from lisync.spec.hints import slice_disposition, with_spec
 from lisync.spec.loader import table_spec
 from lisync.spec.naming import new_schema
@@ -52,7 +63,8 @@ __all__ = ["DEFAULT_UPDATE_WINDOW_DAYS", "FORMS_TABLE", "PIPELINES", "RESPONSES_
 PIPELINES = ("lead_forms", "lead_form_responses")
 FORMS_TABLE = "lead_forms"
 RESPONSES_TABLE = "lead_form_responses"
-FORM_CHILDREN = ("lead_forms__questions", "lead_forms__question_options", "lead_forms__hidden_fields")
+FORM_CHILDREN = ("lead_forms__questions", "lead_forms__question_options", "lead_forms__hidden_fields",
+                 "lead_forms__consents")
 RESPONSE_CHILDREN = ("lead_form_responses__answers", "lead_form_responses__consents")
 DEFAULT_UPDATE_WINDOW_DAYS = 3
 
@@ -73,6 +85,13 @@ def scope_message(owner: LeadOwner) -> str:
             "`lisync auth login lead_forms lead_form_responses`, and `lisync check lead_forms lead_form_responses`")
 
 
+def role_message(owner: LeadOwner, error: AccessDeniedError) -> str:
+    """The note (or ``--strict`` error) for an organization whose leads LinkedIn refuses to the member."""
+    roles = " or ".join(sorted(LEAD_ORGANIZATION_ROLES))
+    return (f"LinkedIn refused them ({describe(error)}): reading an organization's leads needs an approved {roles} "
+            f"role on the page; ask a page admin for one, or leave organization {owner.id} out of --organizations")
+
+
 def _personal_columns(table: str) -> tuple[str, ...]:
     return tuple(c.name for c in table_spec(table).columns if c.personal)
 
@@ -90,7 +109,7 @@ class LeadsInputs:
         settings: The run settings (start date, update window, ``lead_pii``, shard).
         today: The run's "today" (UTC).
         client: The LinkedIn client.
-        owners: The ad accounts whose forms and leads are read (see :func:`lead_owners`).
+        owners: The ad accounts and organizations whose forms and leads are read (see :func:`lead_owners`).
         guard: Skips owners LinkedIn refuses (or fails the run when strict).
         add_note: Where notes go (the run summary).
     """
@@ -111,6 +130,7 @@ class LeadReader:
         self.add_note = add_note
         self.first_read_done = False
         self.scope_missing = False
+        self.refused_organizations: set[str] = set()
 
     def read(self, owner: LeadOwner, fetch: Callable[[LeadOwner], list[dict[str, Any]]]) -> list[dict[str, Any]] | None:
         """Return ``fetch(owner)``; ``None`` when the owner (or, on the run's first read, the scope) is refused.
@@ -134,7 +154,30 @@ class LeadReader:
             except NotFoundError as error:
                 self.guard.record_skip(owner.scope, owner.id, error)
                 return None
+        if owner.kind == "organization":
+            return self._read_organization(owner, fetch)
         return self.guard.guarded(owner.scope, owner.id, lambda _: fetch(owner))
+
+    def _read_organization(self, owner: LeadOwner,
+                           fetch: Callable[[LeadOwner], list[dict[str, Any]]]) -> list[dict[str, Any]] | None:
+        """Read an organization's leads; a 403 means the member's page role does not allow it (skip or fail).
+
+        A refused organization is noted once and not asked again in the run (forms and responses alike).
+        """
+        if owner.id in self.refused_organizations:
+            return None
+        try:
+            return fetch(owner)
+        except AccessDeniedError as error:
+            message = role_message(owner, error)
+            if self.guard.strict:
+                raise PartialAccessError(message + "; --strict makes this fail the run.") from None
+            self.refused_organizations.add(owner.id)
+            self.add_note(f"skipped organization {owner.id}'s lead forms and leads: {message}.")
+            return None
+        except NotFoundError as error:
+            self.guard.record_skip(owner.scope, owner.id, error)
+            return None
 
 
 def _responses_between(client: LinkedInClient, start: dt.date, end_exclusive: dt.date,
@@ -147,7 +190,7 @@ def _full_disposition(settings: RunSettings, owners: list[LeadOwner]) -> Any:
 
 
 def form_resources(inputs: LeadsInputs, reader: LeadReader) -> list[DltResource]:
-    """The ``lead_forms`` resource and its three child-table resources, sharing one listing."""
+    """The ``lead_forms`` resource and its child-table resources, sharing one listing."""
     client, owners, policy = inputs.client, inputs.owners, inputs.settings.lead_pii
 
     @dlt.resource(name="lead_form_pages", selected=False)
@@ -193,7 +236,8 @@ def response_resources(inputs: LeadsInputs, reader: LeadReader) -> list[DltResou
     def response_pages() -> Iterator[LeadBatch]:
         state = dlt.current.resource_state()
         for owner in owners:
-            window = plan_read_window(get_savepoint(state, owner.urn), start_date, update_window, today)
+            window = plan_read_window(get_savepoint(state, owner.urn), start_date, update_window, today,
+                                      inputs.settings.end_date)
             if window is None:
                 continue
             first, end = window.start, window.end + dt.timedelta(days=1)
@@ -221,15 +265,15 @@ def response_resources(inputs: LeadsInputs, reader: LeadReader) -> list[DltResou
     return resources
 
 
-def lead_owners(accounts: AccountScope, settings: RunSettings) -> list[LeadOwner]:
-    """The selected ad accounts (SPONSORED leads); a shard without ``--accounts`` reads none.
+def lead_owners(accounts: AccountScope, organization_ids: Sequence[str], settings: RunSettings) -> list[LeadOwner]:
+    """The selected ad accounts (SPONSORED leads), then the discovered organizations (organic leads).
 
-    Organization-owned forms (organic leads) are not read: that would need the organizations' discovery (and
-    its scopes) in every lead run, and a shard must read exactly what the unsharded run reads for its slice.
+    ``organization_ids`` come from :func:`lisync.run.discovery.discover_lead_organizations` (a shard's own
+    ``--organizations`` only). A shard without ``--accounts`` reads no ad account, so no two shards read one.
     """
-    if settings.shard is not None and settings.account_ids is None:
-        return []
-    return [LeadOwner("sponsoredAccount", a) for a in accounts.selected_ids]
+    account_ids = [] if settings.shard is not None and settings.account_ids is None else accounts.selected_ids
+    return ([LeadOwner("sponsoredAccount", a) for a in account_ids]
+            + [LeadOwner("organization", o) for o in organization_ids])
 
 
 @dlt.source(schema=new_schema(), max_table_nesting=0)

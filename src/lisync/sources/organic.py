@@ -112,14 +112,15 @@ def followers_resource(inputs: OrganicInputs, organizations: list[Organization])
 
 def video_resource(inputs: OrganicInputs, organizations: list[Organization]) -> DltResource:
     """The ``organization_video_statistics`` resource (a posts listing, then four calls per video post)."""
-    client, today = inputs.client, inputs.today
+    client, today, end_date = inputs.client, inputs.today, inputs.settings.end_date
     window = inputs.settings.update_window_days
     update_window = DEFAULT_UPDATE_WINDOW_DAYS if window is None else max(1, window)
 
     def read_organization(organization: Organization, savepoint: dt.date | None) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = []
         for post in list_video_posts(client, organization.urn, today - dt.timedelta(days=RETENTION_DAYS)):
-            days = read_window(post.get("publishedAt") or post.get("createdAt"), savepoint, today, update_window)
+            days = read_window(post.get("publishedAt") or post.get("createdAt"), savepoint, today, update_window,
+                               end_date)
             if days is not None:
                 post_urn = str(post["id"])
                 rows.extend(shape_video_rows(post_urn, organization.urn, fetch_video_days(client, post_urn, *days)))
@@ -140,7 +141,7 @@ def video_resource(inputs: OrganicInputs, organizations: list[Organization]) -> 
                 continue  # refused: the savepoint stays
             if rows:
                 yield rows
-            set_savepoint(state, organization.id, today)
+            set_savepoint(state, organization.id, inputs.settings.last_day(today))
 
     return with_spec(organization_video_statistics(), "merge")
 

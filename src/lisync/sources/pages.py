@@ -120,7 +120,8 @@ def pages_resource(inputs: PagesInputs) -> DltResource:
                               f"{loaded}, or load {period} rows into another --dataset.")
         for organization in organizations:
             scope = f"{organization.id}:{period}"
-            window = plan_statistics_window(get_savepoint(state, scope), start_date, today, period)
+            window = plan_statistics_window(get_savepoint(state, scope), start_date, today, period,
+                                            inputs.settings.end_date)
             if window is None:
                 continue
             rows = read_periods(organization, window)
@@ -141,6 +142,7 @@ def posts_plan(settings: RunSettings, today: dt.date) -> PostsPlan:
         start_date=start,
         update_window_days=DEFAULT_UPDATE_WINDOW_DAYS if window is None else window,
         today=today,
+        end_date=settings.end_date,
     )
 
 
@@ -225,6 +227,8 @@ class PostsPlan:
         start_date: *Read start date* (first incremental run).
         update_window_days: Days before the savepoint that are read again.
         today: The run's UTC date.
+        end_date: A bounded backfill's last day (``--end-date``): posts last modified after it are left for a
+            later run, and the savepoint stops there. Full replication ignores it.
 
     """
 
@@ -232,6 +236,7 @@ class PostsPlan:
     start_date: dt.date
     update_window_days: int
     today: dt.date
+    end_date: dt.date | None = None
 
 
 def read_post_batches(client: LinkedInClient, resolver: MediaResolver, organizations: list[Organization],
@@ -251,18 +256,22 @@ def read_post_batches(client: LinkedInClient, resolver: MediaResolver, organizat
     """
     for organization in organizations:
         since: int | None = None
+        until: int | None = None
+        window = None
         if not plan.full:
             window = plan_read_window(get_savepoint(state, organization.id), plan.start_date,
-                                      plan.update_window_days, plan.today)
+                                      plan.update_window_days, plan.today, plan.end_date)
             if window is None:
                 continue
             since = day_start_ms(window.start)
+            if window.end < plan.today:  # a bounded backfill: nothing modified after its end date
+                until = day_start_ms(window.end + dt.timedelta(days=1))
         try:
-            yield from read_organization_posts(client, resolver, organization, since)
+            yield from read_organization_posts(client, resolver, organization, since, until)
         except (AccessDeniedError, NotFoundError) as error:
             if on_refused is None:
                 raise
             on_refused(organization.id, error)
             continue
-        if not plan.full:
-            set_savepoint(state, organization.id, plan.today)
+        if window is not None:
+            set_savepoint(state, organization.id, window.end)

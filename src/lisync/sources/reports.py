@@ -27,12 +27,18 @@ from typing import Any
 import dlt
 from dlt.extract.resource import DltResource
 
+from lisync.config.settings import RunSettings
 from lisync.linkedin.analytics.custom_reports import CustomReport
 from lisync.linkedin.analytics.demographic_names import lookup_names
 from lisync.linkedin.analytics.fetch import FetchStats, MergedRows, ReportSpec, run_report
 from lisync.linkedin.analytics.fields import METRICS_PER_CHUNK, metric_chunks
 from lisync.linkedin.analytics.planner import DEFAULT_BUDGET, AccountLoad, estimate_account_load
-from lisync.linkedin.analytics.report_fields import DEMOGRAPHIC_PIVOTS, NON_ADDITIVE_METRICS, extended_metrics
+from lisync.linkedin.analytics.report_fields import (
+    DEMOGRAPHIC_PIVOTS,
+    NON_ADDITIVE_METRICS,
+    extended_metrics,
+    unavailable_metrics,
+)
 from lisync.linkedin.analytics.shape_reports import (
     ENTITY_LEVELS,
     build_entity_index,
@@ -108,7 +114,8 @@ class _Plan:
             window_days = settings.update_window_days
             if window_days is None:
                 window_days = default_update_window(conversions)
-            window = plan_read_window(get_savepoint(state, account_id), start_date, window_days, inputs.today)
+            window = plan_read_window(get_savepoint(state, account_id), start_date, window_days, inputs.today,
+                                      settings.end_date)
             self.accounts.append(account)
             self.campaigns.extend(campaigns)
             self.group_list.extend(groups)
@@ -154,12 +161,21 @@ def _batched(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         yield batch
 
 
+def entity_report(settings: RunSettings, table: str) -> tuple[ReportSpec, tuple[str, ...]]:
+    """Return what an entity-level table asks adAnalytics for and its opted-in newer metrics (runs and repairs).
+
+    Metrics newer than ``settings.api_version`` are not asked for (LinkedIn answers 400 to them).
+    """
+    pivot, _ = ENTITY_LEVELS[table]
+    extended = extended_metrics(settings.api_version, table) if settings.extended_metrics else ()
+    chunks = tuple(metric_chunks(table, unavailable_metrics(settings.api_version)))
+    return with_extended_chunks(ReportSpec(table, (pivot,), chunks), extended), extended
+
+
 def entity_resource(inputs: AnalyticsInputs, table: str) -> DltResource:
     """Return the resource of ``account_performance``, ``campaign_group_performance`` or ``campaign_performance``."""
-    pivot, _ = ENTITY_LEVELS[table]
     settings, client = inputs.settings, inputs.client
-    extended = extended_metrics(settings.api_version, table) if settings.extended_metrics else ()
-    report = with_extended_chunks(ReportSpec(table, (pivot,), tuple(metric_chunks(table))), extended)
+    report, extended = entity_report(settings, table)
     budget = float(settings.analytics_row_budget or DEFAULT_BUDGET)
 
     @dlt.resource(name=table)

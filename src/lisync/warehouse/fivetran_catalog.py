@@ -72,12 +72,13 @@ class Source:
 
     Attributes:
         tables: lisync table → the columns this source reads from it; the first table is aliased ``s``.
-        exprs: View column → SQL over ``s`` (a column not listed is a typed NULL).
+        exprs: View column → SQL over ``s`` and the joins' aliases (a column not listed is a typed NULL).
         where: Optional filter.
         group_by: Optional GROUP BY list (the exprs are then aggregates or grouped columns).
         passthrough: Add the first table's other LinkedIn metric columns, snake_cased: ``row`` as they are,
             ``sum`` summed (additive metrics only), ``none`` not at all.
         note: What the rows mean when built from this source (shown by the CLI).
+        joins: ``(table, alias, condition)`` LEFT JOINs onto ``s``; each table is also listed in ``tables``.
     """
 
     tables: Mapping[str, tuple[str, ...]]
@@ -86,6 +87,7 @@ class Source:
     where: str | None = None
     group_by: str | None = None
     passthrough: TPassthrough = "none"
+    joins: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,8 @@ ACCOUNT_HISTORY = FivetranView(
                "notified_on_creative_rejection": "s.notifiedoncreativerejection",
                "notified_on_end_of_campaign": "s.notifiedonendofcampaign", "_fivetran_synced": SYNCED},
         note="one row per account version (every version when entity history is on, else the current one)"),),
-    missing={"total_budget_amount": "lisync does not replicate account budgets (LinkedIn's deprecated totalBudget)",
+    missing={"total_budget_amount": "LinkedIn's documented adAccounts schema has no account budget (only Airbyte's "
+                                    "schema lists totalBudget); the seed's ad_accounts has no such column",
              "total_budget_currency_code": "as total_budget_amount",
              "total_budget_ends_at": "as total_budget_amount"},
 )
@@ -178,21 +181,38 @@ CAMPAIGN_HISTORY = FivetranView(
         note="one row per campaign version"),),
 )
 
+_CREATIVE_EXPRS = {"id": "s.id", "last_modified_at": _utc("last_modified_at"), "created_at": _utc("created_at"),
+                   "last_modified_time": _utc("last_modified_at"), "created_time": _utc("created_at"),
+                   "campaign_id": "s.campaign_id", "intended_status": "s.intended_status",
+                   "_fivetran_synced": SYNCED}
+_CREATIVE_COLUMNS = ("id", "campaign_id", "last_modified_at", "created_at", "intended_status")
+# creative_landing_pages (extension contract creatives.json) holds the page of text ads and spotlight ads.
+# Fivetran's package reads coalesce(text_ad_landing_page, spotlight_landing_page, click_uri); click_uri (the
+# pre-2023 API's field) carries the same URL, so package versions that read only click_uri find it too.
+_LANDING_PAGE_EXPRS = {
+    "click_uri": "lp.landing_page",
+    "text_ad_landing_page": "CASE WHEN lp.content_type = 'TEXT_AD' THEN lp.landing_page END",
+    "spotlight_landing_page": "CASE WHEN lp.content_type = 'SPOTLIGHT' THEN lp.landing_page END"}
+
 CREATIVE_HISTORY = FivetranView(
     name="creative_history",
     columns=(("id", "bigint"), ("last_modified_at", "timestamp"), ("created_at", "timestamp"),
              ("last_modified_time", "timestamp"), ("created_time", "timestamp"), ("campaign_id", "bigint"),
              ("intended_status", "text"), ("click_uri", "text"), ("text_ad_landing_page", "text"),
              ("spotlight_landing_page", "text"), ("_fivetran_synced", "timestamp")),
-    sources=(Source(
-        tables={"creative_metadata": ("id", "campaign_id", "last_modified_at", "created_at", "intended_status")},
-        exprs={"id": "s.id", "last_modified_at": _utc("last_modified_at"), "created_at": _utc("created_at"),
-               "last_modified_time": _utc("last_modified_at"), "created_time": _utc("created_at"),
-               "campaign_id": "s.campaign_id", "intended_status": "s.intended_status",
-               "_fivetran_synced": SYNCED},
-        note="one row per creative version"),),
-    missing={"click_uri": "lisync's creative_metadata has no landing page column (the seed contract)",
-             "text_ad_landing_page": "as click_uri", "spotlight_landing_page": "as click_uri"},
+    sources=(
+        Source(tables={"creative_metadata": _CREATIVE_COLUMNS,
+                       "creative_landing_pages": ("creative_id", "content_type", "landing_page")},
+               exprs={**_CREATIVE_EXPRS, **_LANDING_PAGE_EXPRS},
+               joins=(("creative_landing_pages", "lp", "lp.creative_id = s.id"),),
+               note="one row per creative version, with its landing page (text and spotlight ads)"),
+        Source(tables={"creative_metadata": _CREATIVE_COLUMNS}, exprs=_CREATIVE_EXPRS,
+               note="one row per creative version; no landing pages (replicate creative_landing_pages)"),
+    ),
+    missing={"click_uri": "NULL for sponsored content (its landing page is in the sponsored post, which the creative "
+                          "does not carry), and for every creative when creative_landing_pages was not replicated",
+             "text_ad_landing_page": "as click_uri; set for text ads only",
+             "spotlight_landing_page": "as click_uri; set for spotlight ads only"},
 )
 
 _AD_METRICS: tuple[tuple[str, TType], ...] = (
@@ -255,7 +275,8 @@ def _monthly_demographic(name: str, member_column: str, pivot: str) -> FivetranV
             where=f"s.demographic_pivot = '{pivot}' AND s.granularity = 'MONTHLY'",
             note=f"campaign × {pivot} value × month (LinkedIn serves top values only)"),),
         using_variable=f"linkedin_ads__using_{name}",
-        missing={"conversion_value_in_local_currency": "ad_demographics does not request it"},
+        missing={"conversion_value_in_local_currency": "LinkedIn reports conversionValueInLocalCurrency for "
+                 "non-demographic pivots only (ads reporting schema), so ad_demographics cannot hold it"},
     )
 
 
@@ -327,6 +348,8 @@ def view_select(view: FivetranView, source: Source, dataset_sql: str, landed: se
               for name, kind, expr in passthrough_columns(source, view, landed)]
     table = next(iter(source.tables))
     sql = "SELECT " + ",\n       ".join(items) + f"\nFROM {dataset_sql}.\"{table}\" AS s"
+    for joined, alias, condition in source.joins:
+        sql += f"\nLEFT JOIN {dataset_sql}.\"{joined}\" AS {alias} ON {condition}"
     if source.where:
         sql += f"\nWHERE {source.where}"
     if source.group_by:

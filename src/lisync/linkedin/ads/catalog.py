@@ -3,6 +3,10 @@
 The ads entity tables and the performance tables both need an account's campaign groups, campaigns,
 creatives and conversion rules (the performance rows carry their names and parents). Listing them once
 and sharing the result keeps a combined run at one listing per account and entity kind.
+
+The catalog lives for the whole run and grows with the world (a few kB of Python objects per creative or
+campaign), so a kind only the planners and performance shapers read keeps just the fields they use
+(:data:`SLIM_FIELDS`); the ads entity tables ask for whole elements (``want(..., whole=True)``).
 """
 
 from __future__ import annotations
@@ -18,6 +22,16 @@ from lisync.linkedin.http.client import LinkedInClient
 from lisync.linkedin.http.errors import AccessDeniedError, LinkedInAPIError, NotFoundError
 
 TEntity = dict[str, Any]
+
+# The fields the analytics and report planners and shapers read from each listing kind (sizing, serving spans,
+# update windows, entity names and parents). Anything else is kept only for a kind wanted whole.
+SLIM_FIELDS: dict[str, frozenset[str]] = {
+    "groups": frozenset({"id", "name", "account"}),
+    "campaigns": frozenset({"id", "name", "account", "campaignGroup", "status", "runSchedule", "changeAuditStamps"}),
+    "creatives": frozenset({"id", "name", "account", "campaign", "intendedStatus"}),
+    "conversions": frozenset({"id", "name", "account", "campaigns", "associatedCampaigns",
+                              "postClickAttributionWindowSize", "viewThroughAttributionWindowSize"}),
+}
 
 
 class AccountCatalog:
@@ -40,11 +54,20 @@ class AccountCatalog:
         self._refused: dict[tuple[str, str], LinkedInAPIError] = {}
         self._guard = threading.Lock()
         self._wanted: set[str] = set()
+        self._whole: set[str] = set()
         self._prefetched: set[str] = set()
 
-    def want(self, *kinds: str) -> None:
-        """Declare listing kinds (``groups``, ``campaigns``, ``creatives``, ``conversions``) this run needs."""
+    def want(self, *kinds: str, whole: bool = False) -> None:
+        """Declare listing kinds (``groups``, ``campaigns``, ``creatives``, ``conversions``) this run needs.
+
+        Args:
+            kinds: The listing kinds.
+            whole: Keep every field of these kinds' elements (a table that lands them), not only
+                :data:`SLIM_FIELDS`. Must be declared before the kind is first listed.
+        """
         self._wanted.update(kinds)
+        if whole:
+            self._whole.update(kinds)
 
     def prefetch(self, account_ids: Iterable[str], workers: int) -> None:
         """List every wanted kind for ``account_ids`` concurrently (at most ``workers`` at once), once per run.
@@ -87,6 +110,8 @@ class AccountCatalog:
                         if element.get("id") is None:
                             dropped += 1
                             continue
+                        if kind not in self._whole:
+                            element = {k: v for k, v in element.items() if k in SLIM_FIELDS[kind]}
                         seen.setdefault(element.get("id"), element)  # pages may repeat an element
                 except (AccessDeniedError, NotFoundError) as error:
                     self._refused[key] = error

@@ -136,6 +136,30 @@ def shape_creative(element: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# Creative content members that carry a landing page, and the content_type each is stored as.
+LANDING_PAGE_CONTENT = (("textAd", "TEXT_AD"), ("spotlight", "SPOTLIGHT"))
+
+
+def shape_creative_landing_page(element: dict[str, Any]) -> dict[str, Any] | None:
+    """Shape a ``creatives`` element into a ``creative_landing_pages`` row, or ``None`` when it names no page.
+
+    Text ads keep the URL in ``content.textAd.landingPage``, dynamic spotlight ads in
+    ``content.spotlight.landingPage``; sponsored content points to a post (``content.reference``), whose
+    landing page the creative does not carry.
+    """
+    creative_id = _id_text(element.get("id"))
+    content = element.get("content")
+    if creative_id is None or not isinstance(content, dict):
+        return None
+    for member, content_type in LANDING_PAGE_CONTENT:
+        page = dig(content, member, "landingPage")
+        if isinstance(page, str) and page.strip():
+            return {"creative_id": creative_id, "account_id": _id_text(element.get("account")),
+                    "campaign_id": _id_text(element.get("campaign")), "content_type": content_type,
+                    "landing_page": page}
+    return None
+
+
 def shape_conversion(element: dict[str, Any]) -> dict[str, Any]:
     """Shape a ``conversions`` element into a ``conversion_details`` row."""
     account_ref = to_text(element.get("account"))

@@ -22,12 +22,15 @@ from typing import Any
 from lisync.errors import ConfigError
 from lisync.linkedin.analytics.report_fields import (
     DEMOGRAPHIC_PIVOTS,
+    EXTENDED_METRICS,
     MAX_PIVOTS,
     NOT_WITH_DEMOGRAPHICS,
+    PENETRATION_PIVOTS,
     PIVOTS,
     REACH_METRICS,
     REACH_PIVOTS,
     known_metrics,
+    unavailable_metrics,
 )
 
 GRANULARITIES = ("DAILY", "MONTHLY", "ALL")
@@ -146,8 +149,8 @@ def parse_custom_report(name: str, declaration: Any, taken: frozenset[str] = fro
     if reach and granularity == "ALL":
         raise _fail(name, f"{reach[0]} needs DAILY or MONTHLY granularity (LinkedIn serves reach for at most 92 "
                           "days at a time).")
-    if "audiencePenetration" in metrics and pivots != ["CAMPAIGN"]:
-        raise _fail(name, "audiencePenetration is served with the CAMPAIGN pivot alone.")
+    if "audiencePenetration" in metrics and not PENETRATION_PIVOTS.intersection(pivots):
+        raise _fail(name, "audiencePenetration needs an ACCOUNT, CAMPAIGN_GROUP or CAMPAIGN pivot.")
     if demographic:
         barred = [m for m in metrics if m in NOT_WITH_DEMOGRAPHICS]
         if barred:
@@ -175,3 +178,18 @@ def parse_custom_reports(section: Any, taken: frozenset[str] = frozenset()) -> d
     if not isinstance(section, Mapping):
         raise ConfigError("custom_reports must be TOML tables: [sources.linkedin.custom_reports.<name>].")
     return {str(name): parse_custom_report(str(name), declaration, taken) for name, declaration in section.items()}
+
+
+def check_report_versions(reports: Mapping[str, CustomReport], api_version: str) -> None:
+    """Refuse a custom report that asks for a metric newer than ``api_version`` (LinkedIn would answer 400).
+
+    Raises:
+        ConfigError: In one line, naming the report, the metric and the version that introduced it.
+    """
+    newer = unavailable_metrics(api_version)
+    for report in reports.values():
+        for metric in report.metrics:
+            if metric in newer:
+                since = next(v for v, names in sorted(EXTENDED_METRICS.items()) if metric in names)
+                raise _fail(report.name, f"{metric} needs LinkedIn-Version {since} or later; this run uses "
+                                         f"{api_version} (set --api-version {since} or later, or drop the metric).")

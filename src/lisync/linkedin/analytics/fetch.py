@@ -327,10 +327,15 @@ def run_report(client: LinkedInClient, report: ReportSpec, loads: Sequence[Accou
             queue.extendleft(reversed(halves))
             # A full answer proves the density is at least cap / estimate: re-pack everything queued with it.
             floor = min(1.0, MAX_ELEMENTS / max(request.estimated_rows, 1))
+            # A MONTHLY month cut by days (the last resort) is not re-packed: packing cuts only at month starts
+            # and would put the month back together, asking the capped range again.
+            day_cut = months and len(request.account_ids) == 1 and (
+                (request.start.year, request.start.month) == (request.end.year, request.end.month))
             if floor > density:
                 density = floor
-                queue = deque(pack_requests(_queued_loads(queue, by_account), budget / density, report.max_facet_ids,
-                                            months))
+                if not day_cut:
+                    queue = deque(pack_requests(_queued_loads(queue, by_account), budget / density,
+                                                report.max_facet_ids, months))
             continue
         stats.returned_rows += len(rows)
         observed_rows += len(rows)

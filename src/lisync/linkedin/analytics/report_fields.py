@@ -9,6 +9,7 @@ Docs: https://learn.microsoft.com/en-us/linkedin/marketing/integrations/ads-repo
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from lisync.linkedin.analytics.fields import LINKEDIN_METRICS
@@ -50,6 +51,14 @@ COMPANY_SIZE_NAMES: Final[dict[str, str]] = {
     "SIZE_501_TO_1000": "501-1,000 employees", "SIZE_1001_TO_5000": "1,001-5,000 employees",
     "SIZE_5001_TO_10000": "5,001-10,000 employees", "SIZE_10001_OR_MORE": "10,001+ employees",
 }
+# The same ranges as LinkedIn's targeting URNs (``urn:li:staffCountRange:(11,50)``), keyed by their lower bound.
+# LinkedIn documents no sample MEMBER_COMPANY_SIZE pivotValue: organizations and follower statistics use the
+# codes, targeting uses the URNs, so a value in either form gets its name (see docs/reports.md).
+_STAFF_COUNT_LOWER_BOUNDS: Final[dict[int, str]] = {
+    1: "SIZE_1", 2: "SIZE_2_TO_10", 11: "SIZE_11_TO_50", 51: "SIZE_51_TO_200", 201: "SIZE_201_TO_500",
+    501: "SIZE_501_TO_1000", 1001: "SIZE_1001_TO_5000", 5001: "SIZE_5001_TO_10000", 10001: "SIZE_10001_OR_MORE",
+}
+_STAFF_COUNT_URN: Final = re.compile(r"urn:li:staffCountRange:\((\d+),(\d*)\)")
 # Standardized-data lookup resource per URN namespace (BATCH_GET ``/rest/<resource>?ids=List(..)``).
 LOOKUP_RESOURCES: Final[dict[str, str]] = {
     "title": "titles", "industry": "industries", "function": "functions", "seniority": "seniorities",
@@ -69,7 +78,8 @@ EXTENDED_DESCRIPTIONS: Final[dict[str, str]] = {
     "averageDwellTime": "Average seconds members spent viewing the ad with at least 50% of its pixels on screen "
                         "(LinkedIn-Version 202411+). Not additive.",
     "audiencePenetration": "Approximate unique members reached divided by the approximate target audience "
-                           "(202411+; CAMPAIGN pivot only, at most 92-day ranges). Not additive.",
+                           "(202411+; account, campaign group and campaign level, at most 92-day ranges). "
+                           "Not additive.",
     "videoWatchTime": "Total seconds of video watched (202601+).",
     "averageVideoWatchTime": "Average seconds of video watched per view (202601+). Not additive.",
     "eventViews": "Views of a LinkedIn Event (live event or webinar) from the ad (202601+).",
@@ -80,6 +90,11 @@ EXTENDED_DESCRIPTIONS: Final[dict[str, str]] = {
 # Tables the opt-in adds the extended metrics to; audiencePenetration only where LinkedIn serves it.
 EXTENDED_TABLES: Final = frozenset({"ad_performance", "account_performance", "campaign_group_performance",
                                     "campaign_performance"})
+# audiencePenetration needs an ACCOUNT, CAMPAIGN_GROUP or CAMPAIGN pivot (others may come alongside); the
+# ads-reporting schema (li-lms-2026-03) says so. Before, lisync read it as CAMPAIGN-only.
+PENETRATION_PIVOTS: Final = frozenset({"ACCOUNT", "CAMPAIGN_GROUP", "CAMPAIGN"})
+# Tables that get audiencePenetration from the opt-in (campaign_performance has it as a contract column).
+PENETRATION_TABLES: Final = frozenset({"account_performance", "campaign_group_performance"})
 
 
 def extended_metrics(api_version: str, table: str) -> tuple[str, ...]:
@@ -90,9 +105,26 @@ def extended_metrics(api_version: str, table: str) -> tuple[str, ...]:
     out: list[str] = []
     for since, names in sorted(EXTENDED_METRICS.items()):
         if month >= since:
-            # audiencePenetration is CAMPAIGN-only and already a column of campaign_performance.
-            out.extend(n for n in names if n != "audiencePenetration")
+            out.extend(n for n in names if n != "audiencePenetration" or table in PENETRATION_TABLES)
     return tuple(out)
+
+
+def unavailable_metrics(api_version: str) -> frozenset[str]:
+    """Return the metrics LinkedIn added after ``api_version`` (``YYYYMM``): asking for them there is a 400.
+
+    A contract column such as ``campaign_performance.audiencepenetration`` then stays empty.
+    """
+    month = api_version[:6]
+    return frozenset(m for since, names in EXTENDED_METRICS.items() if month < since for m in names)
+
+
+def company_size_name(value: str) -> str | None:
+    """Return the name of a MEMBER_COMPANY_SIZE value: a ``SIZE_11_TO_50`` code or a staffCountRange URN."""
+    if value in COMPANY_SIZE_NAMES:
+        return COMPANY_SIZE_NAMES[value]
+    found = _STAFF_COUNT_URN.fullmatch(value.strip())
+    code = _STAFF_COUNT_LOWER_BOUNDS.get(int(found[1])) if found else None
+    return COMPANY_SIZE_NAMES[code] if code else None
 
 
 def known_metrics() -> frozenset[str]:

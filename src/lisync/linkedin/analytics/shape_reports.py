@@ -13,7 +13,7 @@ from typing import Any
 from lisync.linkedin.analytics.custom_reports import CustomReport
 from lisync.linkedin.analytics.fetch import ReportSpec
 from lisync.linkedin.analytics.fields import METRICS_PER_CHUNK, metric_columns
-from lisync.linkedin.analytics.report_fields import COMPANY_SIZE_NAMES, DEMOGRAPHIC_PIVOTS, EXTENDED_DESCRIPTIONS
+from lisync.linkedin.analytics.report_fields import DEMOGRAPHIC_PIVOTS, EXTENDED_DESCRIPTIONS, company_size_name
 from lisync.linkedin.convert import to_float, to_text
 from lisync.linkedin.http.restli import urn, urn_id
 from lisync.spec.loader import table_spec
@@ -128,10 +128,10 @@ def value_type(pivot: str) -> str:
 
 
 def shape_demographic_value(value: str, kind: str, name: str | None) -> dict[str, Any]:
-    """Shape one ``demographic_values`` row; company-size codes are named from LinkedIn's code list."""
+    """Shape one ``demographic_values`` row; company sizes (code or staffCountRange URN) get LinkedIn's names."""
     if kind == "staff_count_range":
         return {"demographic_value": value, "value_type": kind, "value_id": None,
-                "name": name or COMPANY_SIZE_NAMES.get(value)}
+                "name": name or company_size_name(value)}
     return {"demographic_value": value, "value_type": kind, "value_id": urn_id(value), "name": name}
 
 

@@ -97,6 +97,8 @@ PIPELINE_ACCESS: dict[str, PipelineAccess] = {
         PipelineAccess("creative_metadata", (_ADS,), _AD_ROLE,
                        ("/rest/adAccounts/{id}/creatives?q=criteria",)),
         PipelineAccess("conversion_details", (_ADS,), _AD_ROLE, ("/rest/conversions?q=account",)),
+        PipelineAccess("creative_landing_pages", (_ADS,), _AD_ROLE,
+                       ("/rest/adAccounts/{id}/creatives?q=criteria",)),
         PipelineAccess("ad_performance", (_REPORTING, _ADS), _AD_ROLE,
                        ("/rest/adAnalytics?q=analytics|statistics", "/rest/adAccounts?q=search")),
         PipelineAccess("conversion_performance", (_REPORTING, _ADS), _AD_ROLE,

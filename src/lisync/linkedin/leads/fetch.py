@@ -1,6 +1,9 @@
 """Lead Sync reads: an owner's lead forms, and its form responses within a submitted-at range.
 
-Both finders (``leadForms?q=owner``, ``leadFormResponses?q=owner``) page with ``start``/``count``; lisync asks
+Both finders (``leadForms?q=owner``, ``leadFormResponses?q=owner``) take one owner: an ad account
+(``owner=(sponsoredAccount:urn:li:sponsoredAccount:N)``, lead type ``SPONSORED``) or an organization
+(``owner=(organization:urn:li:organization:N)``, lead types ``COMPANY``, ``EVENT`` and ``ORGANIZATION_PRODUCT``;
+the member needs one of :data:`LEAD_ORGANIZATION_ROLES` on it). They page with ``start``/``count``; lisync asks
 for :data:`PAGE_SIZE` elements per page (Airbyte's connector asks for 500 in production). Responses are read
 per lead type with ``submittedAtTimeRange=(start:ms,end:ms)`` (start inclusive, end exclusive) and without
 ``limitedToTestLeads``, so test leads come too (they are flagged). Nothing here retries or keeps state: the
@@ -18,14 +21,17 @@ from typing import Any, Literal
 from lisync.linkedin.http.client import LinkedInClient
 from lisync.linkedin.http.restli import restli_record, urn
 
-__all__ = ["LEADGEN_SCOPE", "ORGANIC_LEAD_TYPES", "PAGE_SIZE", "RETENTION_DAYS", "SPONSORED", "LeadOwner",
-           "day_start_ms", "read_forms", "read_responses"]
+__all__ = ["LEADGEN_SCOPE", "LEAD_ORGANIZATION_ROLES", "ORGANIC_LEAD_TYPES", "PAGE_SIZE", "RETENTION_DAYS", "SPONSORED",
+           "LeadOwner", "day_start_ms", "read_forms", "read_responses"]
 
 LEADGEN_SCOPE = "r_marketing_leadgen_automation"
 PAGE_SIZE = 500
 RETENTION_DAYS = 365  # LinkedIn keeps form responses for up to 365 days
 SPONSORED = "SPONSORED"
 ORGANIC_LEAD_TYPES = ("COMPANY", "EVENT", "ORGANIZATION_PRODUCT")
+# Page roles that may pull an organization's leads: LinkedIn's Lead Sync Postman collection names a Page admin
+# (ADMINISTRATOR) or a Lead Gen Forms manager (LEAD_GEN_FORMS_MANAGER); the sandbox enforces the same pair.
+LEAD_ORGANIZATION_ROLES = frozenset({"ADMINISTRATOR", "LEAD_GEN_FORMS_MANAGER"})
 
 
 @dataclass(frozen=True)

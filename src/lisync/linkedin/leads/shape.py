@@ -1,8 +1,12 @@
 """Pure row shaping for Lead Sync: ``leadForms`` and ``leadFormResponses`` elements into contract rows.
 
-One element gives a main row plus child rows (questions, answer options and hidden fields of a form; answers
-and consents of a response). Nothing here does I/O or knows about personal-data policy: the source applies
-``--lead-pii`` to the rows these functions return.
+One element gives a main row plus child rows (questions, answer options, hidden fields and consent checkboxes
+of a form; answers and consents of a response). Form elements are read as LinkedIn's Lead Sync Postman
+collection shows them: ``postSubmissionInfo.callToAction.{callToActionLabel, callToActionTarget.landingPageUrl}``
+and ``legalInfo.consents[].{id, checkRequired, consent}`` (responses answer a consent by that ``id``).
+
+Nothing here does I/O or knows about personal-data policy: the source applies ``--lead-pii`` to the rows these
+functions return.
 """
 
 from __future__ import annotations
@@ -77,8 +81,9 @@ def shape_form(element: TRow) -> TRow:
         "privacy_policy_url": to_text(dig(content, "legalInfo", "privacyPolicyUrl")),
         "legal_disclaimer": localized(dig(content, "legalInfo", "legalDisclaimer"), locale),
         "thank_you_message": localized(dig(content, "postSubmissionInfo", "message"), locale),
-        "thank_you_call_to_action": to_text(dig(content, "postSubmissionInfo", "callToAction")),
-        "thank_you_url": to_text(dig(content, "postSubmissionInfo", "callToActionTarget")),
+        "thank_you_call_to_action": to_text(dig(content, "postSubmissionInfo", "callToAction", "callToActionLabel")),
+        "thank_you_url": to_text(dig(content, "postSubmissionInfo", "callToAction", "callToActionTarget",
+                                     "landingPageUrl")),
         "version_id": to_float(element.get("versionId")),
         "created_at": ms_to_timestamp(element.get("created")),
         "last_modified_at": ms_to_timestamp(element.get("lastModified")),
@@ -86,7 +91,7 @@ def shape_form(element: TRow) -> TRow:
 
 
 def shape_form_children(element: TRow) -> dict[str, list[TRow]]:
-    """Return a form's child rows keyed by table: questions, their answer options and hidden fields."""
+    """Return a form's child rows keyed by table: questions, their answer options, hidden fields and consents."""
     form_id = to_text(element.get("id"))
     locale = _locale(element)
     questions: list[TRow] = []
@@ -119,8 +124,12 @@ def shape_form_children(element: TRow) -> dict[str, list[TRow]]:
             })
     hidden = [{"form_id": form_id, "name": to_text(dig(h, "name")), "value": to_text(dig(h, "value"))}
               for h in element.get("hiddenFields") or [] if isinstance(h, dict)]
+    consents = [{"form_id": form_id, "consent_id": to_text(c.get("id")), "position": float(position),
+                 "consent_text": localized(c.get("consent"), locale), "is_required": to_bool(c.get("checkRequired"))}
+                for position, c in enumerate(dig(element, "content", "legalInfo", "consents") or [])
+                if isinstance(c, dict)]
     return {"lead_forms__questions": questions, "lead_forms__question_options": options,
-            "lead_forms__hidden_fields": hidden}
+            "lead_forms__hidden_fields": hidden, "lead_forms__consents": consents}
 
 
 def shape_response(element: TRow) -> TRow:
@@ -138,6 +147,7 @@ def shape_response(element: TRow) -> TRow:
         "versioned_form_urn": to_text(element.get("versionedLeadGenFormUrn")),
         "campaign_id": urn_id(to_text(dig(element, "leadMetadata", "sponsoredLeadMetadata", "campaign"))),
         "creative_id": urn_id(to_text(dig(element, "associatedEntity", "associatedCreative"))),
+        "event_urn": to_text(dig(element, "associatedEntity", "event")),
         "submitted_at": ms_to_timestamp(element.get("submittedAt")),
         "is_test_lead": to_bool(element.get("testLead")),
         "submitter_urn": to_text(element.get("submitter")),

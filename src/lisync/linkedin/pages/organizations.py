@@ -2,7 +2,8 @@
 
 * ``GET /rest/organizationAcls?q=roleAssignee&role=ADMINISTRATOR&state=APPROVED`` lists the pages on which
   the member holds an approved ADMINISTRATOR role (offset paging; page statistics, follower and share
-  statistics all require that role).
+  statistics all require that role). The lead pipelines ask for several roles (``state=APPROVED`` without
+  ``role``, filtered here: :func:`approved_organization_ids`).
 * ``GET /rest/organizations?ids=List(1,2)`` (BATCH_GET, one call for every page) gives their names and
   ``primaryOrganizationType``. Showcase pages (``BRAND``) are read like company pages, except that their page
   statistics come from ``brandPageStatistics`` for ``urn:li:organizationBrand:{id}`` (a brand shares its id
@@ -15,6 +16,7 @@ and https://learn.microsoft.com/en-us/linkedin/marketing/community-management/or
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,20 +58,40 @@ class Organization:
         return urn("organizationBrand", self.id)
 
 
-def list_administered_ids(client: LinkedInClient) -> list[str]:
-    """Return the ids of the organizations the member administers (approved ADMINISTRATOR), in order."""
-    params = {"q": "roleAssignee", "role": ADMINISTRATOR, "state": APPROVED}
+def approved_organization_ids(acls: Iterable[dict[str, Any]], roles: frozenset[str],
+                              assumed_role: str | None = None) -> list[str]:
+    """Return the ids of the organizations on which an ACL element grants an approved role in ``roles``, in order.
+
+    Args:
+        acls: ``organizationAcls`` elements.
+        roles: The roles that count.
+        assumed_role: The role of an element that names none (the finder was filtered by that role).
+    """
+    ids: list[str] = []
+    for acl in acls:
+        # Docs show ``organization``; some versions' samples show ``organizationTarget``.
+        target = acl.get("organization") or acl.get("organizationTarget")
+        is_org = isinstance(target, str) and target.startswith("urn:li:organization:")
+        org_id = urn_id(target) if is_org else None
+        role, state = acl.get("role", assumed_role), acl.get("state", APPROVED)
+        if role in roles and state == APPROVED and org_id and org_id not in ids:
+            ids.append(org_id)
+    return ids
+
+
+def list_administered_ids(client: LinkedInClient, roles: frozenset[str] = frozenset({ADMINISTRATOR})) -> list[str]:
+    """Return the ids of the organizations on which the member holds an approved role in ``roles``, in order.
+
+    One role is filtered by LinkedIn (``role=``); several are filtered here from the member's approved roles.
+    """
+    params = {"q": "roleAssignee"}
+    single = next(iter(roles)) if len(roles) == 1 else None
+    if single:
+        params["role"] = single
+    params["state"] = APPROVED
     ids: list[str] = []
     for page in client.paginate_offset("organizationAcls", params, ACL_PAGE_SIZE):
-        for acl in page:
-            # Docs show ``organization``; some versions' samples show ``organizationTarget``.
-            target = acl.get("organization") or acl.get("organizationTarget")
-            is_org = isinstance(target, str) and target.startswith("urn:li:organization:")
-            org_id = urn_id(target) if is_org else None
-            role, state = acl.get("role", ADMINISTRATOR), acl.get("state", APPROVED)
-            approved_admin = role == ADMINISTRATOR and state == APPROVED
-            if approved_admin and org_id and org_id not in ids:
-                ids.append(org_id)
+        ids += [i for i in approved_organization_ids(page, roles, single) if i not in ids]
     return ids
 
 

@@ -65,15 +65,18 @@ def day_start_ms(day: dt.date) -> int:
     return int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp() * 1000)
 
 
-def list_posts(client: LinkedInClient, organization_urn: str,
-               modified_since_ms: int | None) -> Iterator[list[dict[str, Any]]]:
+def list_posts(client: LinkedInClient, organization_urn: str, modified_since_ms: int | None,
+               modified_before_ms: int | None = None) -> Iterator[list[dict[str, Any]]]:
     """Yield pages of an organization's posts modified at or after ``modified_since_ms`` (all when ``None``).
 
-    Stops requesting pages as soon as a page reaches a post older than the bound.
+    Posts modified at or after ``modified_before_ms`` (a bounded backfill's end) are left out. Stops requesting
+    pages as soon as a page reaches a post older than the lower bound.
     """
     params = {"q": "author", "author": organization_urn, "sortBy": "LAST_MODIFIED"}
     for listed in client.paginate_offset("posts", params, POSTS_PAGE_SIZE, headers=FINDER_HEADERS):
         page = [p for p in listed if p.get("lifecycleState") != DRAFT]
+        if modified_before_ms is not None:
+            page = [p for p in page if (to_float(p.get("lastModifiedAt")) or 0) < modified_before_ms]
         if modified_since_ms is None:
             if page:
                 yield page
@@ -118,11 +121,13 @@ def enrich(client: LinkedInClient, resolver: MediaResolver, organization: Organi
 
 
 def read_organization_posts(client: LinkedInClient, resolver: MediaResolver, organization: Organization,
-                            since_ms: int | None) -> Iterator[PostBatch]:
+                            since_ms: int | None, before_ms: int | None = None) -> Iterator[PostBatch]:
     """Yield enriched pages of one organization's posts changed since ``since_ms`` (every post when ``None``).
+
+    ``before_ms``: leave out posts changed at or after it (a bounded backfill's end; ``None``: no bound).
 
     Raises:
         AccessDeniedError: When LinkedIn refuses the organization (403); NotFoundError likewise for 404.
     """
-    for page in list_posts(client, organization.urn, since_ms):
+    for page in list_posts(client, organization.urn, since_ms, before_ms):
         yield enrich(client, resolver, organization, page)

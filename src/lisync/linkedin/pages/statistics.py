@@ -8,7 +8,8 @@ whole period of its granularity. lisync plans one window per organization and ru
 
 * start: the *Read start date* (default and floor: 12 months ago, plus a day of margin) on the first run,
   then ``savepoint − REREAD_DAYS + 1`` so the last days loaded are read again once LinkedIn finalises them;
-* end (exclusive): ``today − 2 days``;
+* end (exclusive): ``today − 2 days``, or the day after a bounded backfill's end date (``--end-date``) when
+  that is earlier;
 * both ends aligned on period boundaries (ISO weeks start on Monday, months on the 1st), so a period is
   always read whole and its row key (``metric_date`` = first day of the period) never changes.
 
@@ -99,7 +100,7 @@ def next_boundary(day: dt.date, period: TPeriod) -> dt.date:
 
 
 def plan_statistics_window(savepoint: dt.date | None, start_date: dt.date | None, today: dt.date,
-                           period: TPeriod) -> StatisticsWindow | None:
+                           period: TPeriod, end_date: dt.date | None = None) -> StatisticsWindow | None:
     """Return the whole periods to read this run, or ``None`` when not even one period is ready.
 
     Args:
@@ -107,6 +108,7 @@ def plan_statistics_window(savepoint: dt.date | None, start_date: dt.date | None
         start_date: *Read start date*, if the user set one.
         today: The run's UTC date.
         period: ``day``, ``week`` or ``month``.
+        end_date: A bounded backfill's last day: only whole periods ending on or before it are read.
 
     """
     floor = earliest_start(today)
@@ -116,7 +118,10 @@ def plan_statistics_window(savepoint: dt.date | None, start_date: dt.date | None
     start = align_down(max(start, floor), period)
     if start < floor:
         start = next_boundary(start, period)
-    end = align_down(today - dt.timedelta(days=END_LAG_DAYS), period)
+    end = today - dt.timedelta(days=END_LAG_DAYS)
+    if end_date is not None:
+        end = min(end, end_date + dt.timedelta(days=1))
+    end = align_down(end, period)
     if end < next_boundary(start, period):
         return None
     return StatisticsWindow(start, end, period)

@@ -52,14 +52,18 @@ def list_video_posts(client: LinkedInClient, organization_urn: str, since: dt.da
 
 
 def read_window(published_ms: float | None, savepoint: dt.date | None, today: dt.date,
-                update_window_days: int) -> tuple[dt.date, dt.date] | None:
-    """Return ``(start, end)`` days to read for one post (end exclusive), or ``None`` when nothing is due."""
+                update_window_days: int, end_date: dt.date | None = None) -> tuple[dt.date, dt.date] | None:
+    """Return ``(start, end)`` days to read for one post (end exclusive), or ``None`` when nothing is due.
+
+    ``end_date``: a bounded backfill's last day; the read stops after it when that is before today.
+    """
     floor = today - dt.timedelta(days=RETENTION_DAYS)
     published = ms_to_timestamp(published_ms)
     start = max(floor, published.date() if published else floor)
     if savepoint is not None:
         start = max(start, savepoint - dt.timedelta(days=update_window_days - 1))
-    return (start, today) if start < today else None
+    end = today if end_date is None else min(today, end_date + dt.timedelta(days=1))
+    return (start, end) if start < end else None
 
 
 def fetch_video_days(client: LinkedInClient, post_urn: str, start: dt.date, end: dt.date,

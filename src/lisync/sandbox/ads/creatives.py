@@ -79,7 +79,10 @@ def build_creative(
 
 
 def creative_content(seed: int, campaign: TEntity, creative_id: int) -> TEntity:
-    """Return a creative's ``content``: a text ad, an InMail reference or a share/ugcPost reference."""
+    """Return a creative's ``content``: a text ad, a spotlight ad, an InMail reference or a share/ugcPost reference.
+
+    Text and spotlight ads carry their ``landingPage``; sponsored content points to its post.
+    """
     if campaign["type"] == "TEXT_AD":
         theme = synth.campaign_theme(seed, "txt", creative_id)
         return {
@@ -89,12 +92,29 @@ def creative_content(seed: int, campaign: TEntity, creative_id: int) -> TEntity:
                 "landingPage": f"https://www.example.com/lp/{creative_id}?utm_source=linkedin",
             }
         }
+    if campaign["type"] == "DYNAMIC" and campaign.get("format") == "SPOTLIGHT":
+        return {"spotlight": spotlight_content(seed, campaign, creative_id)}
     if campaign["type"] == "SPONSORED_INMAILS":
         inmail_id = synth.between(100_000_000, 999_999_999, seed, "inmail", creative_id)
         return {"reference": f"urn:li:adInMailContent:{inmail_id}"}
     post_id = 7_100_000_000_000_000_000 + synth.stable_hash(seed, "post", creative_id) % 10**17
     kind = "share" if synth.chance(0.4, seed, "share-kind", creative_id) else "ugcPost"
     return {"reference": f"urn:li:{kind}:{post_id}"}
+
+
+def spotlight_content(seed: int, campaign: TEntity, creative_id: int) -> TEntity:
+    """Return a dynamic spotlight ad's ``content.spotlight`` (the docs' Dynamic Spotlight Ads schema)."""
+    theme = synth.campaign_theme(seed, "spot", creative_id)
+    return {
+        "callToAction": synth.pick(("Learn more", "Sign up", "Join us", "Get started"), seed, "spot-cta", creative_id),
+        "description": f"{theme}, made for teams like yours.",
+        "headline": theme[:50],
+        "landingPage": (f"https://www.example.com/spotlight/{creative_id}?utm_source=linkedin"
+                        f"&utm_medium=paid_social&utm_campaign=c{campaign['id']}"),
+        "logo": f"urn:li:image:D4E10AQ{synth.stable_hash(seed, 'spot-logo', creative_id) % 10**10:010d}",
+        "organizationName": synth.company_name(seed, "spot-org", campaign["id"]),
+        "showMemberProfilePhoto": synth.chance(0.7, seed, "spot-photo", creative_id),
+    }
 
 
 def hold_reasons(status: str, campaign: TEntity, creative: TEntity) -> list[str]:

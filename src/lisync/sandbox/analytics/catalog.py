@@ -77,6 +77,11 @@ LEGACY_METRICS: frozenset[str] = frozenset({"approximateUniqueImpressions"})
 NEWER_METRICS: frozenset[str] = frozenset({"videoWatchTime", "averageVideoWatchTime", "eventViews", "eventWatchTime",
                                            "averageEventWatchTime", "costPerEventView"})
 METRIC_FIELDS: frozenset[str] = frozenset({*ADDITIVE_METRICS, *ROW_METRICS, *LEGACY_METRICS, *NEWER_METRICS})
+# The LinkedIn-Version that introduced each metric added since versioning began (LinkedIn's schema notes: "only
+# supported from API version 202411 onwards"; recent changes, 202601: event and video watch time). Older
+# versions answer 400 to them, as to any unknown field.
+METRIC_SINCE_VERSION: dict[str, str] = {"averageDwellTime": "202411", "audiencePenetration": "202411",
+                                        **{name: "202601" for name in sorted(NEWER_METRICS)}}
 REACH_MAX_RANGE_DAYS = 92
 
 # ------------------------------------------------------------------------------------ restatement rules
@@ -98,6 +103,14 @@ SOCIAL_METRICS: frozenset[str] = frozenset(
 # USD per unit of the account currency; each day drifts within ±1% so costInUsd is a real conversion.
 USD_PER_UNIT: dict[str, float] = {"USD": 1.0, "EUR": 1.085, "GBP": 1.268, "BRL": 0.192, "CAD": 0.738,
                                   "AUD": 0.662, "CHF": 1.128, "INR": 0.012, "JPY": 0.0067, "SEK": 0.095}
+
+
+def metrics_newer_than(version: str | None) -> frozenset[str]:
+    """Return the metrics a ``LinkedIn-Version`` (``YYYYMM``, ``YYYYMM.RR`` or ``YYYYMMDD``) does not have yet."""
+    month = (version or "").strip()[:6]
+    if len(month) != 6 or not month.isdigit():
+        return frozenset()
+    return frozenset(name for name, since in METRIC_SINCE_VERSION.items() if month < since)
 
 
 def delivery_maturity(age: int) -> float:

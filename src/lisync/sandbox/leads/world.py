@@ -6,13 +6,19 @@ of the world seed and entity ids, so the same seed and clock give byte-identical
 * **Forms** (``leadForms`` elements, shaped as LinkedIn's Lead Sync schema): one per ``LEAD_GENERATION``
   campaign of every account (its id is the ``urn:li:adForm:N`` id the campaign's creatives point to in
   ``leadgenCallToAction.destination``), one campaign-less form per account (a draft or an archived one),
-  and one form per organization (organic ``COMPANY`` leads). Some forms were edited once: their
+  one form per organization (organic ``COMPANY`` leads), an ``EVENT`` form on the first company page and on
+  the page where the member is only a Lead Gen Forms manager
+  (:data:`~lisync.sandbox.organic.organizations.LEAD_GEN_MANAGER_ORG_ID`), and an ``ORGANIZATION_PRODUCT``
+  form (a product page's form) on that page too. Some forms were edited once: their
   ``versionId`` is 2 and responses submitted before the edit carry version 1 in
   ``versionedLeadGenFormUrn``.
 * **Responses** (``leadFormResponses`` elements): a few per day while the form's campaign ran, on days
   strictly before the sandbox's today (so a day's leads appear when the clock moves past it), plus one
   test lead per form. Sponsored responses name their campaign (``leadMetadata``) and, where the campaign
-  has creatives, one of them (``associatedEntity``). Answers hold synthetic personal data: every email
+  has creatives, one of them (``associatedEntity.associatedCreative``); event leads name their LinkedIn
+  Event (``associatedEntity.event``, ``urn:li:event:N``, as Lead Sync's lead notifications show it); product
+  leads name nothing more (no product member of ``associatedEntity`` is in the stored docs). Test leads name
+  no campaign, creative or event. Answers hold synthetic personal data: every email
   ends in :data:`LEAD_EMAIL_DOMAIN` so tests can grep a destination for it.
 """
 
@@ -26,6 +32,7 @@ from typing import Any
 
 from lisync.sandbox import synth
 from lisync.sandbox.ads.settings import DAY_MS
+from lisync.sandbox.organic.organizations import LEAD_GEN_MANAGER_ORG_ID
 
 TEntity = dict[str, Any]
 
@@ -40,6 +47,10 @@ _COUNTRIES = ("US", "GB", "DE", "FR", "IN", "BR", "CA", "AU")
 _COMPANY_SIZES = ("1-10", "11-50", "51-200", "201-1000", "1000+")
 _INTERESTS = ("Pricing", "Product demo", "Partnership", "Careers")
 _REVIEW = ("APPROVED", "APPROVED", "APPROVED", "PENDING", "REJECTED")
+# Organic form ids above the sponsored ones' range (campaign forms draw from [10**6, 10**7)).
+EVENT_FORM_ID_BASE = 11_000_000
+PRODUCT_FORM_ID_BASE = 12_000_000
+EVENT_FORM_START_DAYS = 30  # event and product forms were created this many days into the world's history
 
 
 @dataclass(frozen=True)
@@ -78,6 +89,7 @@ class FormPlan:
     created_ms: int
     edited_ms: int | None
     state: str
+    event: str | None = None  # EVENT forms: the LinkedIn Event (``urn:li:event:N``) the form registers for
 
 
 def question_id(form_id: int, offset: int) -> int:
@@ -93,6 +105,11 @@ def response_uuid(seed: int, *parts: object) -> str:
 def versioned_form_urn(form_id: int, version: int) -> str:
     """Return ``urn:li:versionedLeadGenForm:(urn:li:leadGenForm:N,V)``."""
     return f"urn:li:versionedLeadGenForm:(urn:li:leadGenForm:{form_id},{version})"
+
+
+def event_id(seed: int, form_id: int) -> int:
+    """Return the id of the LinkedIn Event an EVENT form registers for (19 digits, as LinkedIn's are)."""
+    return synth.between(7 * 10**18, 7 * 10**18 + 10**17, seed, "event", form_id)
 
 
 def form_id_for_campaign(seed: int, campaign_id: int) -> int:
@@ -140,6 +157,15 @@ class LeadsWorld:
             form_id = 8_000_000 + org_id % 1_000_000
             plans.append(FormPlan(form_id, {"organization": f"urn:li:organization:{org_id}"}, "COMPANY", None,
                                   start_ms, self._edit_time(form_id, start_ms), "PUBLISHED"))
+        organic_start = start_ms + EVENT_FORM_START_DAYS * DAY_MS
+        for org_id in [*self.world.organization_ids_for_ads[:1], LEAD_GEN_MANAGER_ORG_ID]:
+            owner = {"organization": f"urn:li:organization:{org_id}"}
+            form_id = EVENT_FORM_ID_BASE + org_id % 1_000_000
+            event = f"urn:li:event:{event_id(self.seed, form_id)}"
+            plans.append(FormPlan(form_id, owner, "EVENT", None, organic_start, None, "PUBLISHED", event))
+        form_id = PRODUCT_FORM_ID_BASE + LEAD_GEN_MANAGER_ORG_ID % 1_000_000
+        plans.append(FormPlan(form_id, {"organization": f"urn:li:organization:{LEAD_GEN_MANAGER_ORG_ID}"},
+                              "ORGANIZATION_PRODUCT", None, organic_start, None, "PUBLISHED"))
         return sorted(plans, key=lambda p: p.form_id)
 
     def _edit_time(self, form_id: int, created_ms: int) -> int | None:
@@ -217,12 +243,14 @@ class LeadsWorld:
                     "legalInfoId": fid + 17,
                     "privacyPolicyUrl": f"https://www.example.com/privacy?form={fid}",
                     "legalDisclaimer": {"localized": {"en_US": "By submitting you agree to be contacted."}},
-                    "consents": [{"consentId": fid + 1, "required": False,
+                    # Shaped as the Lead Sync collection's forms: ``id`` (responses answer it as
+                    # ``consentId``), ``checkRequired`` and the localized text.
+                    "consents": [{"id": fid + 1, "checkRequired": False,
                                   "consent": {"localized": {"en_US": "Send me product news."}}}],
                 },
                 "postSubmissionInfo": {
-                    "callToAction": "VISIT_COMPANY_WEBSITE",
-                    "callToActionTarget": f"https://www.example.com/thanks/{fid}",
+                    "callToAction": {"callToActionLabel": "VISIT_COMPANY_WEBSITE",
+                                     "callToActionTarget": {"landingPageUrl": f"https://www.example.com/thanks/{fid}"}},
                     "message": {"localized": {"en_US": "Thanks! We will reach out within two days."}},
                 },
             },
@@ -320,7 +348,7 @@ class LeadsWorld:
             elif question["name"] in values:
                 answers.append({"questionId": qid,
                                 "answerDetails": {"textQuestionAnswer": {"answer": values[question["name"]]}}})
-        consent = form["content"]["legalInfo"]["consents"][0]["consentId"]
+        consent = form["content"]["legalInfo"]["consents"][0]["id"]
         element: TEntity = {
             "id": rid,
             "owner": plan.owner,
@@ -343,6 +371,8 @@ class LeadsWorld:
             if creatives:
                 creative = synth.pick(creatives, self.seed, rid, "creative")
                 element["associatedEntity"] = {"associatedCreative": creative["id"]}
+        if plan.event is not None and not test:
+            element["associatedEntity"] = {"event": plan.event}
         return element
 
 

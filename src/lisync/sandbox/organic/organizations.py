@@ -6,6 +6,8 @@ Organizations of the default member (ids are stable whatever the scale):
 * ``200001``: a showcase page (``primaryOrganizationType: BRAND``), approved ``ADMINISTRATOR``;
 * ``200002``: approved ``ANALYST`` (a non-admin role);
 * ``200003`` / ``200004``: ``ADMINISTRATOR`` in state ``REQUESTED`` / ``REVOKED``;
+* ``200005``: approved ``LEAD_GEN_FORMS_MANAGER`` only: the member may pull the page's leads (Lead Sync) but
+  nothing an ADMINISTRATOR role guards (page statistics, followers, posts), so the pages pipelines skip it;
 * ``300001``, ``300002``: organizations the member has no role on.
 """
 
@@ -20,6 +22,8 @@ SHOWCASE_ID = 200001
 ANALYST_ORG_ID = 200002
 REQUESTED_ORG_ID = 200003
 REVOKED_ORG_ID = 200004
+LEAD_GEN_MANAGER_ORG_ID = 200005
+LEAD_GEN_FORMS_MANAGER = "LEAD_GEN_FORMS_MANAGER"
 UNRELATED_ORG_IDS = (300001, 300002)
 ADMINISTRATOR = "ADMINISTRATOR"
 APPROVED = "APPROVED"
@@ -72,5 +76,6 @@ def build_organizations(scale: Scale) -> list[Organization]:
         Organization(UNRELATED_ORG_IDS[0], "Hooli Media", slot=904, role=None, state=None,
                      post_count=posts // 4),
         Organization(UNRELATED_ORG_IDS[1], "Vandelay Industries", slot=905, role=None, state=None),
+        Organization(LEAD_GEN_MANAGER_ORG_ID, "Stark Events", slot=906, role=LEAD_GEN_FORMS_MANAGER),
     ]
     return orgs

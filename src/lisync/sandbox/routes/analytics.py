@@ -14,10 +14,13 @@ Behaviour emulated (LinkedIn ads-reporting docs, connectors' real traffic):
   one, intersected; entities the token cannot read simply contribute nothing (empty ``elements``, as the docs
   say); ``campaignType`` narrows further.
 * ``fields``: without it elements carry ``impressions``, ``clicks``, ``pivotValues`` and ``dateRange``; with
-  it exactly the listed fields; more than 20 or an unknown name is a 400.
+  it exactly the listed fields; more than 20 or an unknown name is a 400, and so is a metric newer than the
+  request's ``LinkedIn-Version`` (``averageDwellTime``/``audiencePenetration`` before 202411, the video and
+  event watch-time metrics before 202601).
 * rows whose requested metrics are all zero are omitted; no paging (``start``/``count`` are ignored) and at
   most 15,000 elements (silently truncated in response order); ``approximateMemberReach`` only for ranges
-  of at most 92 days; money/BigDecimal metrics as strings.
+  of at most 92 days, ``audiencePenetration`` too and only when an ACCOUNT, CAMPAIGN_GROUP or CAMPAIGN pivot
+  is among the pivots; money/BigDecimal metrics as strings.
 * data-volume throttle: metric values (elements × requested metrics) per token over a rolling 5 minutes;
   beyond ``world.analytics.throttle.limit`` (45,000,000) the 429 LinkedIn sends.
 """
@@ -38,6 +41,7 @@ from lisync.sandbox.analytics.catalog import (
     NEWER_METRICS,
     REACH_MAX_RANGE_DAYS,
     format_decimal,
+    metrics_newer_than,
 )
 from lisync.sandbox.analytics.model import AnalyticsModel
 from lisync.sandbox.analytics.rows import AggregateRow, approximate_reach, watch_time_metric
@@ -59,6 +63,8 @@ KNOWN_PIVOTS = MODELLED_PIVOTS | frozenset({
     "MEMBER_COUNTRY_V2", "MEMBER_REGION_V2", "MEMBER_COMPANY", "PLACEMENT_NAME", "IMPRESSION_DEVICE_TYPE",
     "EVENT_STAGE", "OBJECTIVE_TYPE"})
 GRANULARITIES = frozenset({"DAILY", "MONTHLY", "YEARLY", "ALL"})
+# audiencePenetration needs one of these pivots; others may come alongside (ads-reporting schema, li-lms-2026-03).
+PENETRATION_PIVOTS = frozenset({"ACCOUNT", "CAMPAIGN_GROUP", "CAMPAIGN"})
 CAMPAIGN_TYPES = frozenset({"TEXT_AD", "SPONSORED_UPDATES", "SPONSORED_INMAILS", "DYNAMIC"})
 FACET_URN_PREFIXES: dict[str, tuple[str, ...]] = {
     "accounts": ("urn:li:sponsoredAccount:",),
@@ -130,8 +136,11 @@ def parse_date_range(query: dict[str, Any], today: dt.date) -> tuple[dt.date, dt
     return start, end
 
 
-def parse_fields(query: dict[str, Any], finder: str) -> list[str]:
-    """Return the requested fields in order (the default four without ``fields``)."""
+def parse_fields(query: dict[str, Any], finder: str, version: str | None = None) -> list[str]:
+    """Return the requested fields in order (the default four without ``fields``).
+
+    A metric newer than the request's ``LinkedIn-Version`` is unknown there: the same 400 as a misspelt one.
+    """
     raw = query.get("fields")
     if raw in (None, ""):
         return list(DEFAULT_FIELDS)
@@ -141,7 +150,7 @@ def parse_fields(query: dict[str, Any], finder: str) -> list[str]:
         raise _bad_request(f"Too many fields requested: {len(fields)}. The fields parameter accepts at most "
                            f"{MAX_FIELDS} fields, pivotValues and dateRange included.")
     legacy = LEGACY_ANALYTICS_KEY_FIELDS if finder == "analytics" else frozenset()
-    allowed = METRIC_FIELDS | KEY_FIELDS | legacy
+    allowed = (METRIC_FIELDS - metrics_newer_than(version)) | KEY_FIELDS | legacy
     unknown = [f for f in fields if f not in allowed]
     if unknown:
         raise _bad_request(f"Invalid field(s) in the fields parameter: {', '.join(unknown)}.")
@@ -205,9 +214,10 @@ def _metric_value(name: str, row: AggregateRow, pivots: list[str], range_days: i
             return None
         return approximate_reach(sums.get("impressions", 0), len(row.days))
     if name == "audiencePenetration":
-        if range_days > REACH_MAX_RANGE_DAYS or pivots != ["CAMPAIGN"]:
+        primary = [i for i, pivot in enumerate(pivots) if pivot in PENETRATION_PIVOTS]
+        if range_days > REACH_MAX_RANGE_DAYS or not primary:
             return None
-        audience = synth.between(30_000, 2_000_000, seed, "audience", row.pivot_values[0])
+        audience = synth.between(30_000, 2_000_000, seed, "audience", row.pivot_values[primary[0]])
         return round(approximate_reach(sums.get("impressions", 0), len(row.days)) / audience, 6)
     if name == "averageDwellTime":
         impressions = sums.get("impressions", 0)
@@ -281,7 +291,7 @@ def answer(request: SandboxRequest, finder: str) -> SandboxResponse:
     pivots = parse_pivots(query, finder)
     granularity = _enum(_required(query, "timeGranularity"), "timeGranularity", GRANULARITIES)
     start, end = parse_date_range(query, model.today)
-    fields = parse_fields(query, finder)
+    fields = parse_fields(query, finder, request.version)
     creatives = select_creatives(request, model)
     elements: list[dict[str, Any]] = []
     if creatives and all(p in MODELLED_PIVOTS for p in pivots):
