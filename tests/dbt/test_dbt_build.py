@@ -22,7 +22,7 @@ from lisync.run.families import available_pipelines
 from lisync.run.pipeline import run
 from lisync.sandbox.server import SandboxServer
 
-pytestmark = pytest.mark.dbt
+pytestmark = [pytest.mark.dbt, pytest.mark.slow]
 
 START = TODAY - dt.timedelta(days=60)
 HISTORY = ("ad_accounts", "campaign_group_metadata", "campaign_metadata", "creative_metadata", "conversion_details")
@@ -80,7 +80,7 @@ def check_reports(query: Callable[[str], list[tuple[Any, ...]]], reports: str, r
                   f"from {reports}.lisync__url_report")[0]
     want = query(f"select sum(p.impressions), sum(p.clicks) from {raw}.ad_performance p "
                  f"where p.creative_id in (select creative_id from {raw}.creative_landing_pages)")[0]
-    assert pages[0] > 0 and pages[1] == 2, pages  # text ads and spotlight ads delivered
+    assert pages[0] > 0 and pages[1] == 3, pages  # text ads, spotlight ads and sponsored content delivered
     assert (int(pages[2]), int(pages[3])) == (int(want[0]), int(want[1])) and pages[2] > 0
     assert query(f"select count(*) from {reports}.lisync__url_report where utm_source <> 'linkedin' "
                  "or url_host <> 'www.example.com' or base_url not like 'https://www.example.com/%'")[0][0] == 0

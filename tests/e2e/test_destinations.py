@@ -21,6 +21,7 @@ from lisync.errors import ConfigError
 from lisync.run.comments import apply_comments
 from lisync.run.destinations import make_destination
 from lisync.run.families import available_pipelines
+from lisync.run.memory import DUCKDB_MEMORY_DEFAULTS
 from lisync.run.pipeline import make_pipeline, run
 from lisync.sandbox.server import SandboxServer
 from lisync.spec.loader import load_spec, table_spec
@@ -50,6 +51,7 @@ def _current_state(source: str, table: str, write_disposition: str | None) -> st
             f"from {source}) where _dlt_load_id = newest and {DELETE_MARKER} is not true)")
 
 
+@pytest.mark.slow
 def test_parquet_files_read_back_equal_to_the_duckdb_tables(e2e_sandbox: SandboxServer, tmp_path: Path) -> None:
     pipelines = available_pipelines()
     (tmp_path / "duckdb").mkdir()
@@ -230,8 +232,11 @@ def test_destination_and_credentials_pass_to_dlt_unchanged(name: str, credential
     assert type(factory) is type(by_dlt)
     assert factory.destination_type == f"dlt.destinations.{name}"
     assert factory.caps_params == by_dlt.caps_params == {}
-    if name == "duckdb":  # lisync's default: the --duckdb file is the only thing it sets
-        assert factory.config_params == {"credentials": str(tmp_path / "x.duckdb")}
+    if name == "duckdb":  # lisync's default: it sets the --duckdb file and DuckDB's memory bound, nothing else
+        assert set(factory.config_params) == {"credentials"}
+        duckdb_credentials = factory.config_params["credentials"]
+        assert duckdb_credentials.database == str(tmp_path / "x.duckdb")
+        assert duckdb_credentials.global_config == DUCKDB_MEMORY_DEFAULTS
     elif credentials is None:
         assert factory.config_params == {}  # dlt resolves DESTINATION__<NAME>__CREDENTIALS itself
     else:

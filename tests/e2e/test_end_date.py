@@ -85,10 +85,9 @@ def analytics_date_ranges(caplog: pytest.LogCaptureFixture) -> list[tuple[dt.dat
     return ranges
 
 
-def test_bounded_analytics_asks_lands_and_saves_up_to_the_end_date(runner: Runner,
+def test_bounded_analytics_asks_lands_and_saves_up_to_the_end_date(e2e_sandbox: SandboxServer, tmp_path: Path,
                                                                    caplog: pytest.LogCaptureFixture) -> None:
-    if runner.destination != "duckdb":
-        pytest.skip("request shapes do not depend on the destination")
+    runner = Runner(e2e_sandbox, tmp_path)  # DuckDB: request shapes do not depend on the destination
     caplog.set_level(logging.DEBUG, logger="urllib3.connectionpool")
     summary = runner.run("ad_accounts", *PERFORMANCE, start_date=START, end_date=END)
     assert summary.status == "ok", summary.error
@@ -103,6 +102,7 @@ def test_bounded_analytics_asks_lands_and_saves_up_to_the_end_date(runner: Runne
     assert any(note.startswith(f"--end-date {END}: ad_accounts ignore it") for note in summary.notes), summary.notes
 
 
+@pytest.mark.slow
 def test_a_bounded_backfill_then_an_open_run_equals_one_open_run(runner: Runner,
                                                                  tmp_path_factory: pytest.TempPathFactory) -> None:
     pipelines = list(WINDOWED)

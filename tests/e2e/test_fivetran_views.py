@@ -194,9 +194,18 @@ def check_views(runner: Runner, schema: str) -> None:
 
 
 def check_landing_pages(runner: Runner, schema: str) -> None:
-    """creative_history's URL columns come from creative_landing_pages: text ads and spotlight ads only."""
+    """creative_history's URL columns come from creative_landing_pages: text, spotlight and sponsored ads.
+
+    click_uri is every creative's page; text_ad_landing_page and spotlight_landing_page (Fivetran's typed columns)
+    only their kind's, so a sponsored creative's page is in click_uri alone.
+    """
     landed = dict(runner.query("select content_type, count(*) from {ds}.creative_landing_pages group by 1"))
     assert landed.get("TEXT_AD", 0) > 0 and landed.get("SPOTLIGHT", 0) > 0, landed
+    assert landed.get("SPONSORED", 0) > 0, landed
+    # each SPONSORED row is a creative whose content.reference is a share/ugcPost (the post it sponsors)
+    assert runner.scalar("select count(*) from {ds}.creative_landing_pages lp join {ds}.creative_metadata m "
+                         "on m.id = lp.creative_id where lp.content_type = 'SPONSORED' and (m.reference like "
+                         "'urn:li:share:%' or m.reference like 'urn:li:ugcPost:%')") == landed["SPONSORED"]
     rows = runner.query(f'select c.id, c.click_uri, c.text_ad_landing_page, c.spotlight_landing_page, '
                         f'lp.content_type, lp.landing_page from "{schema}"."creative_history" c '
                         "left join {ds}.creative_landing_pages lp on lp.creative_id = cast(c.id as text)")

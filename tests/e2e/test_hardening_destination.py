@@ -186,6 +186,7 @@ def test_unusable_duckdb_path_fails_before_reading_linkedin(sandbox_a: SandboxSe
 
 
 # item 6
+@pytest.mark.slow
 def test_a_second_run_into_a_dataset_being_written_refuses_with_one_line(place: Place, tmp_path: Path) -> None:
     # Slow answers, one at a time: the first run is still reading when the second one starts.
     with SandboxServer(SandboxConfig(seed=7, scale="tiny", latency_ms=6000)) as slow:

@@ -170,6 +170,36 @@ def test_ctrl_c_says_what_was_kept_and_exits_130(tmp_path: Path) -> None:
     assert "KeyboardInterrupt" not in stderr and "SignalReceivedException" not in stderr
 
 
+# A Ctrl-C that lands after a dlt step's last signal check (here: while dlt commits the normalized package)
+# was forgotten when the step ended, and the run went on to load and exit 0.
+_CTRL_C_WHILE_COMMITTING = """
+import os, signal, sys
+from dlt.common.storages.load_storage import LoadStorage
+commit = LoadStorage.commit_new_load_package
+def commit_after_ctrl_c(self, *args, **kwargs):
+    os.kill(os.getpid(), signal.SIGINT)
+    return commit(self, *args, **kwargs)
+LoadStorage.commit_new_load_package = commit_after_ctrl_c
+from lisync.cli import main
+sys.argv = ["lisync", *sys.argv[1:]]
+main()
+"""
+
+
+def test_ctrl_c_after_a_steps_last_check_still_stops_before_loading(sandbox: SandboxServer, tmp_path: Path) -> None:
+    command, env = _command(run_args(f"{sandbox.base_url}/rest", tmp=tmp_path))
+    command[1:3] = ["-c", _CTRL_C_WHILE_COMMITTING]  # the same CLI, with the Ctrl-C placed inside dlt's commit
+    result = subprocess.run(command, cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+                            check=False)
+    assert result.returncode == 130, (result.stdout[-1500:], result.stderr[-1500:])
+    lines = [line for line in result.stderr.splitlines() if line.strip() and not line.startswith("lisync ")]
+    assert lines == ["interrupted; nothing committed after normalizing, re-run to continue"], result.stderr
+    if (tmp_path / "x.duckdb").exists():  # nothing was loaded: no table of the run holds a row
+        with duckdb.connect(str(tmp_path / "x.duckdb"), read_only=True) as db:
+            names = {row[0] for row in db.execute("select table_name from information_schema.tables").fetchall()}
+            assert not names & set(TABLES)
+
+
 # item 14
 def test_a_failed_run_counts_only_the_rows_it_loaded(sandbox: SandboxServer, tmp_path: Path) -> None:
     good = lisync(run_args(f"{sandbox.base_url}/rest", tmp=tmp_path), tmp_path)

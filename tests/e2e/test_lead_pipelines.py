@@ -21,6 +21,7 @@ from lisync.cli import app
 from lisync.config.personal_data import PersonalDataPolicy
 from lisync.errors import SelectionError
 from lisync.linkedin.leads.fetch import LEAD_ORGANIZATION_ROLES, ORGANIC_LEAD_TYPES
+from lisync.run.shards import discover_and_plan
 from lisync.sandbox.config import SandboxConfig
 from lisync.sandbox.faults import FaultConfig
 from lisync.sandbox.leads import LEAD_EMAIL_DOMAIN
@@ -342,3 +343,21 @@ def test_the_organizations_filter_selects_lead_organizations(e2e_sandbox: Sandbo
     with pytest.raises(SelectionError) as info:
         runner.run("lead_forms", organization_ids=[analyst], pipeline_name="bad_filter")
     assert analyst in str(info.value) and "LEAD_GEN_FORMS_MANAGER" in str(info.value)
+
+
+def test_shard_plans_own_the_pages_read_for_their_leads_only(e2e_sandbox: SandboxServer, tmp_path: Path) -> None:
+    """A page where the member is only LEAD_GEN_FORMS_MANAGER goes to a shard when the lead pipelines run."""
+    runner = Runner(e2e_sandbox, tmp_path)
+    page = str(LEAD_GEN_MANAGER_ORG_ID)
+    with_leads, _ = discover_and_plan(runner.settings("organization_pages", *LEADS), 2, "count")
+    assert [o for s in with_leads.shards for o in s.organizations].count(page) == 1
+    pages_only, _ = discover_and_plan(runner.settings("organization_pages"), 2, "count")
+    assert page not in {o for s in pages_only.shards for o in s.organizations}  # no ADMINISTRATOR role there
+    shard = next(s for s in with_leads.shards if page in s.organizations)
+    summary = runner.run("organization_pages", *LEADS, shard=shard.name, account_ids=shard.accounts or None,
+                         organization_ids=shard.organizations)
+    assert summary.status == "ok", summary.error  # the page pipelines read the shard's administered pages only
+    owners = {r[0] for r in runner.query('select distinct owner_urn from "{ds}".lead_forms')}
+    assert f"urn:li:organization:{page}" in owners
+    pages = {r[0] for r in runner.query('select distinct organization_urn from "{ds}".organization_pages')}
+    assert pages == {f"urn:li:organization:{o}" for o in shard.organizations if o != page}

@@ -1,6 +1,6 @@
 {% set src = source('lisync', 'creative_metadata') %}
-{# The landing page comes from creative_landing_pages (text ads and spotlight ads; sponsored content keeps its page
-   in the sponsored post). Without that table (not replicated, or var lisync__using_landing_pages false) it is NULL. #}
+{# The landing page comes from creative_landing_pages (text ads, spotlight ads, and sponsored content from the post it
+   sponsors). Without that table (not replicated, or var lisync__using_landing_pages false) it is NULL. #}
 {% if var('lisync__using_landing_pages', true) %}
     {% set pages = source('lisync', 'creative_landing_pages') %}
     {% set with_pages = lisync_relation_exists(pages) %}

@@ -17,6 +17,9 @@ Two sources of truth, combined:
   ``org_acls``         ``organizationAcls?q=roleAssignee`` (the member's page roles)       any organization scope
   ``page_statistics``  ``organizationPageStatistics?q=organization`` (lifetime) for one page  rw_organization_admin
   ``posts``            ``posts?q=author&count=1`` for one page                            r_organization_social
+  ``leads``            ``leadForms?q=owner&count=1`` for one ad account                   r_marketing_leadgen_automation
+  ``lead_orgs``        ``leadForms?q=owner&count=1`` for one page with a lead role        a page lead role
+                       (after ``organizationAcls``; :mod:`lisync.check.lead_access`)
   ===================  ================================================================  ======================
 
 A 403 on a probe means the scope is missing (the probes run on pages where the member's role is already
@@ -31,6 +34,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from functools import partial
 
+from lisync.check.lead_access import assess_organization_leads, lead_role_problems
 from lisync.check.probes import (
     ACL_PAGE_SIZE,
     ANALYTICS_PROBE_DAYS_BACK,
@@ -103,7 +107,7 @@ def _families(pipelines: Iterable[str]) -> set[str]:
     if chosen & POST_PIPELINES:
         families.add("posts")
     if chosen & LEAD_PIPELINES:
-        families |= {"ads", "leads"}
+        families |= {"ads", "leads", "lead_orgs"}
     return families
 
 
@@ -179,6 +183,17 @@ def check_access(client: LinkedInClient, pipelines: list[str], *, account_ids: l
             else:
                 probes[family], _ = probe(family, partial(posts_probe, client, target_org))
 
+    if "lead_orgs" in families:
+        if "org_acls" not in probes:  # no page pipeline asked for the member's page roles
+            probes["org_acls"], answer = probe("org_acls", lambda: organization_roles(client))
+            if answer is not None:
+                org_roles, member = answer
+                report.member = report.member or member
+        organization_leads = assess_organization_leads(client, probes, org_roles, organization_ids)
+        for verdict in report.pipelines:
+            if verdict.pipeline in LEAD_PIPELINES:
+                verdict.organization_leads = organization_leads
+
     report.token = introspect() if introspect is not None else None
     token_info = report.token
     granted = token_info.scopes if token_info is not None and token_info.active and token_info.scopes else None
@@ -211,6 +226,9 @@ def _judge(verdict: PipelineCheck, probes: dict[str, ProbeResult], granted: froz
             verdict.add(problem)
     if name in PAGE_PIPELINES and probes.get("org_acls", ProbeResult("org_acls", "skipped")).status == "ok":
         for problem in organization_problems(org_roles, organization_ids):
+            verdict.add(problem)
+    if name in LEAD_PIPELINES and probes.get("org_acls", ProbeResult("org_acls", "skipped")).status == "ok":
+        for problem in lead_role_problems(org_roles, organization_ids):
             verdict.add(problem)
     for result in relevant:
         if result.status == "error":

@@ -12,11 +12,12 @@ from typing import Any, Literal
 
 from lisync.linkedin.auth.oauth import TokenInfo
 
-__all__ = ["PRODUCT_FOR_SCOPE", "CheckReport", "PipelineCheck", "ProbeResult", "Problem", "report_document",
-           "scope_fix"]
+__all__ = ["PRODUCT_FOR_SCOPE", "CheckReport", "OrganizationLeads", "PipelineCheck", "ProbeResult", "Problem",
+           "report_document", "scope_fix"]
 
 TProbeStatus = Literal["ok", "denied", "unauthorized", "skipped", "error"]
 TProblemKind = Literal["scope", "role", "token", "error", "other"]
+TOrganizationLeadsStatus = Literal["ok", "none", "unknown", "denied"]
 
 # The LinkedIn developer-portal product that grants each scope (an app can only request those).
 PRODUCT_FOR_SCOPE: dict[str, str] = {
@@ -63,7 +64,7 @@ class ProbeResult:
     """The outcome of one endpoint-family probe.
 
     Attributes:
-        family: ``ads``, ``reporting``, ``org_acls``, ``page_statistics`` or ``posts``.
+        family: ``ads``, ``reporting``, ``org_acls``, ``page_statistics``, ``posts``, ``leads`` or ``lead_orgs``.
         status: ``ok``, ``denied`` (403), ``unauthorized`` (401 after any refresh), ``skipped`` or ``error``.
         detail: Why it was skipped or what LinkedIn said (never a token).
 
@@ -74,6 +75,26 @@ class ProbeResult:
     detail: str = ""
 
 
+@dataclass(frozen=True)
+class OrganizationLeads:
+    """Which organizations' leads the lead pipelines can read; they read the ad accounts' leads either way.
+
+    Attributes:
+        status: ``ok`` (pages with a lead role; one answered its lead forms), ``none`` (no page with an approved
+            ADMINISTRATOR or LEAD_GEN_FORMS_MANAGER role), ``unknown`` (the member's page roles could not be
+            listed) or ``denied`` (LinkedIn refused a page's lead forms despite the role).
+        organizations: ``(id, role)`` of the pages whose leads are read, in order.
+        detail: What was found, in one sentence (empty when ``ok``).
+        fix: How to read organizations' leads (empty when ``ok``).
+
+    """
+
+    status: TOrganizationLeadsStatus
+    organizations: tuple[tuple[str, str], ...] = ()
+    detail: str = ""
+    fix: str = ""
+
+
 @dataclass
 class PipelineCheck:
     """The verdict for one pipeline.
@@ -81,11 +102,13 @@ class PipelineCheck:
     Attributes:
         pipeline: Pipeline name.
         problems: What blocks it (empty when it can run).
+        organization_leads: For the lead pipelines: whose organization leads they read (blocks nothing).
 
     """
 
     pipeline: str
     problems: list[Problem] = field(default_factory=list)
+    organization_leads: OrganizationLeads | None = None
 
     @property
     def ready(self) -> bool:
@@ -176,13 +199,22 @@ def _pipeline_document(verdict: PipelineCheck) -> dict[str, Any]:
             missing_scopes.append(problem.scopes[0])
         elif problem.kind == "role":
             missing_roles.append({"role": problem.role, "target": problem.target, "id": problem.target_id or None})
-    return {
+    document: dict[str, Any] = {
         "name": verdict.pipeline,
         "status": "ok" if verdict.ready else "blocked",
         "missing_scopes": missing_scopes,
         "missing_roles": missing_roles,
         "problems": [_problem_document(problem) for problem in verdict.problems],
     }
+    leads = verdict.organization_leads
+    if leads is not None:
+        document["organization_leads"] = {
+            "status": leads.status,
+            "organizations": [{"id": org_id, "role": role} for org_id, role in leads.organizations],
+            "detail": leads.detail or None,
+            "fix": leads.fix or None,
+        }
+    return document
 
 
 def _problem_document(problem: Problem) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from lisync.check.access import check_access
-from lisync.check.report import CheckReport, report_document
+from lisync.check.report import CheckReport, OrganizationLeads, report_document
 from lisync.check.version import probe_version
 from lisync.cli.common import days_left, fail, out, print_warnings
 from lisync.config.resolve import build_settings
@@ -110,6 +110,14 @@ def check_command(
         raise typer.Exit(1)
 
 
+def _organization_leads_cells(leads: OrganizationLeads) -> tuple[str, str]:
+    """Return the Status and Fix cells of a lead pipeline's organization-leads row."""
+    if leads.status == "ok":
+        pages = ", ".join(f"{org_id} ({role})" for org_id, role in leads.organizations)
+        return f"[green]reads organization leads: {escape(pages)}[/green]", ""
+    return f"[yellow]no organization leads: {escape(leads.detail)}[/yellow]", escape(leads.fix)
+
+
 def _render_check(report: CheckReport) -> None:
     console = out if out.is_terminal else Console(width=TABLE_WIDTH)
     now = utc_now()
@@ -129,10 +137,11 @@ def _render_check(report: CheckReport) -> None:
     for verdict in report.pipelines:
         if verdict.ready:
             table.add_row(verdict.pipeline, "[green]ready[/green]", "")
-            continue
         for index, problem in enumerate(verdict.problems):
             table.add_row(verdict.pipeline if index == 0 else "", f"[red]{escape(problem.what)}[/red]",
                           escape(problem.fix))
+        if verdict.organization_leads is not None:
+            table.add_row("", *_organization_leads_cells(verdict.organization_leads))
     console.print(table)
     for probe in report.probes.values():
         if probe.status == "skipped":

@@ -55,8 +55,13 @@ def discover_organizations(settings: RunSettings, client: LinkedInClient, summar
         SelectionError: For an organization the member does not administer.
     """
     administered = lookup_organizations(client, list_administered_ids(client))
-    selected = select_organizations(administered, settings.organization_ids)
-    if not selected:
+    wanted = settings.organization_ids
+    if settings.shard is not None and wanted and "leads" in families_of(settings.pipelines, settings.custom_reports):
+        # A planned shard also owns the pages it reads for their leads only (LEAD_GEN_FORMS_MANAGER): the page
+        # pipelines read its administered ones; discover_lead_organizations checks the rest.
+        wanted = [w for w in wanted if w in {o.id for o in administered}]
+    selected = select_organizations(administered, wanted)
+    if not selected and not settings.organization_ids:
         summary.add_note("No organization page to read: the member administers none (an approved "
                          "ADMINISTRATOR role is needed).")
     return selected

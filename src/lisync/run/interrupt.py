@@ -7,11 +7,14 @@ load package commits whole or is resumed by the next run), so the user only need
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 from dlt.common.exceptions import SignalReceivedException
+from dlt.common.runtime import signals
 
 from lisync.errors import LisyncError
 
-__all__ = ["Interrupted", "is_interrupt"]
+__all__ = ["Interrupted", "is_interrupt", "steps_intercepting_ctrl_c", "stop_if_interrupted"]
 
 
 class Interrupted(LisyncError):
@@ -33,7 +36,23 @@ def is_interrupt(exc: BaseException) -> bool:
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
-        if isinstance(current, KeyboardInterrupt | SignalReceivedException):
+        if isinstance(current, KeyboardInterrupt | SignalReceivedException | Interrupted):
             return True
         stack.extend([getattr(current, "exception", None), current.__cause__, current.__context__])
     return False
+
+
+def steps_intercepting_ctrl_c() -> AbstractContextManager[None]:
+    """Hold dlt's SIGINT/SIGTERM interception across the extract, normalize and load steps.
+
+    dlt intercepts signals per step and forgets a signal when the step ends; a Ctrl-C that lands after a
+    step's last check would then be lost and the run would go on to load. Held around all steps (dlt's own
+    nested interception is then a no-op), the signal stays recorded until :func:`stop_if_interrupted`.
+    """
+    return signals.intercepted_signals()
+
+
+def stop_if_interrupted(stage: str) -> None:
+    """Raise :class:`Interrupted` for ``stage`` if a Ctrl-C (or SIGTERM) arrived during the steps so far."""
+    if signals.was_signal_received():
+        raise Interrupted(stage)

@@ -41,7 +41,7 @@ from lisync.run.discovery import discover_scope
 from lisync.run.families import build_sources
 from lisync.run.heal import clear_interrupted_jobs, drop_replayed_rows
 from lisync.run.history_guard import apply_history_plan, plan_history, split_for_refresh
-from lisync.run.interrupt import Interrupted, is_interrupt
+from lisync.run.interrupt import Interrupted, is_interrupt, steps_intercepting_ctrl_c, stop_if_interrupted
 from lisync.run.load_guard import duckdb_write_lock, load_with_retry
 from lisync.run.loaded_rows import rows_loaded_by_run
 from lisync.run.package_guard import drop_foreign_packages, tag_packages
@@ -167,30 +167,34 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             if kept_note:
                 summary.add_note(kept_note)
             progress.stage("extracting")
-            tag_packages(pipeline, settings)
-            refreshed, sources = split_for_refresh(sources, history.started)
-            if refreshed:  # plain rows become first versions; dlt drops the tables in this run's load step
-                pipeline.extract(refreshed, refresh="drop_resources",
-                                 loader_file_format=preferred_file_format(settings.destination))
-            if sources or not refreshed:
-                pipeline.extract(sources, loader_file_format=preferred_file_format(settings.destination))
-            _kill_point("extract")
-            progress.stage("normalizing")
-            pipeline.normalize()
-            _kill_point("normalize")
-            progress.stage("loading")
-            with duckdb_write_lock(_duckdb_file(settings)):
-                clear_interrupted_jobs(pipeline)  # a resumed package must not load a committed job twice
-                arm_kill_during("load")
-                load_with_retry(pipeline)
-                drop_replayed_rows(pipeline, tables)  # rows a resumed package loaded twice (SIGKILL mid-load)
-                _kill_point("load")
-                progress.stage("post-load")
-                materialize_missing_tables(pipeline, tables, settings)
-                apply_comments(pipeline)
-                if settings.fivetran_views:
-                    refresh_after_run(pipeline, settings.fivetran_views)
-                summary.tables = count_rows(pipeline, tables)
+            with steps_intercepting_ctrl_c():  # a Ctrl-C inside a step is never lost: lisync.run.interrupt
+                tag_packages(pipeline, settings)
+                refreshed, sources = split_for_refresh(sources, history.started)
+                if refreshed:  # plain rows become first versions; dlt drops the tables in this run's load step
+                    pipeline.extract(refreshed, refresh="drop_resources",
+                                     loader_file_format=preferred_file_format(settings.destination))
+                if sources or not refreshed:
+                    pipeline.extract(sources, loader_file_format=preferred_file_format(settings.destination))
+                _kill_point("extract")
+                stop_if_interrupted(progress.current_stage)
+                progress.stage("normalizing")
+                pipeline.normalize()
+                _kill_point("normalize")
+                stop_if_interrupted(progress.current_stage)
+                progress.stage("loading")
+                with duckdb_write_lock(_duckdb_file(settings)):
+                    clear_interrupted_jobs(pipeline)  # a resumed package must not load a committed job twice
+                    arm_kill_during("load")
+                    load_with_retry(pipeline)
+                    drop_replayed_rows(pipeline, tables)  # rows a resumed package loaded twice (SIGKILL mid-load)
+                    _kill_point("load")
+                    stop_if_interrupted(progress.current_stage)  # the load is committed; post-load is not run
+                    progress.stage("post-load")
+                    materialize_missing_tables(pipeline, tables, settings)
+                    apply_comments(pipeline)
+                    if settings.fivetran_views:
+                        refresh_after_run(pipeline, settings.fivetran_views)
+                    summary.tables = count_rows(pipeline, tables)
             if settings.verify:
                 progress.stage("verifying")
                 if verify_run(pipeline, settings, today, client, scope, summary, _duckdb_file(settings)) is not None:

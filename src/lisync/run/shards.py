@@ -28,7 +28,9 @@ from lisync.linkedin.ads.accounts import discover_accounts, select_accounts
 from lisync.linkedin.ads.listings import list_campaigns
 from lisync.linkedin.analytics.custom_reports import CustomReport
 from lisync.linkedin.http.bearer import TokenProvider
+from lisync.linkedin.http.client import LinkedInClient
 from lisync.linkedin.http.errors import AccessDeniedError, NotFoundError
+from lisync.linkedin.leads.fetch import LEAD_ORGANIZATION_ROLES
 from lisync.linkedin.pages.organizations import list_administered_ids, lookup_organizations, select_organizations
 from lisync.run.client import make_client
 from lisync.run.families import (
@@ -37,6 +39,7 @@ from lisync.run.families import (
     ORGANIZATION_FAMILIES,
     ORGANIZATION_PIPELINES,
     OWNER_FAMILIES,
+    families_of,
     family_of,
 )
 from lisync.spec.loader import load_spec
@@ -197,10 +200,26 @@ def discover_and_plan(settings: RunSettings, shard_count: int, measure: str = "c
     accounts = [str(a["id"]) for a in select_accounts(discover_accounts(client), settings.account_ids)]
     organizations = [o.id for o in select_organizations(
         lookup_organizations(client, list_administered_ids(client)), settings.organization_ids)]
+    organizations += _lead_only_organizations(client, settings, organizations)
     lister = (lambda a: list(list_campaigns(client, a))) if measure == "campaigns" else None
     weights = measure_accounts(accounts, lister, lambda a, e: notes.append(f"account {a}: {e}"))
     notes += [reason for r in settings.custom_reports.values() if (reason := unsplittable_report(r))]
     return plan_shards(weights, organizations, shard_count, measure), notes
+
+
+def _lead_only_organizations(client: LinkedInClient, settings: RunSettings, administered: list[str]) -> list[str]:
+    """Return the pages whose leads alone the member may read (LEAD_GEN_FORMS_MANAGER): a shard must own them too.
+
+    Only when the lead pipelines run and no *Organizations* filter is set; a token that may not list page roles
+    gets none (its runs read ad accounts' leads only, and say so).
+    """
+    if "leads" not in families_of(settings.pipelines, settings.custom_reports) or settings.organization_ids:
+        return []
+    try:
+        lead_ids = list_administered_ids(client, LEAD_ORGANIZATION_ROLES)
+    except AccessDeniedError:
+        return []
+    return [i for i in lead_ids if i not in administered]
 
 
 def load_plan(source: str | Path | dict[str, Any]) -> ShardPlan:

@@ -32,7 +32,8 @@ World API (read by every route module and by the analytics model):
   - creative: ``id`` (URN string), ``account``, ``campaign`` (URNs), ``name`` (sometimes absent),
     ``intendedStatus``, ``isServing``, ``servingHoldReasons`` (absent while serving), ``isTest``,
     ``createdAt``, ``createdBy``, ``lastModifiedAt``, ``lastModifiedBy``, ``content`` (``{reference}`` to a
-    share/ugcPost/adInMailContent URN, ``{textAd: {headline, description, landingPage}}`` or, for SPOTLIGHT
+    share/ugcPost/adInMailContent URN (a share/ugcPost is a dark post ``/rest/posts`` answers, see
+    :mod:`~lisync.sandbox.ads.dsc_posts`), ``{textAd: {headline, description, landingPage}}`` or, for SPOTLIGHT
     dynamic campaigns, ``{spotlight: {callToAction, description, headline, landingPage, logo, organizationName,
     showMemberProfilePhoto}}``),
     ``review {status}`` (absent for drafts), ``leadgenCallToAction`` (lead-gen campaigns only).

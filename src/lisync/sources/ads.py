@@ -6,7 +6,9 @@ Resources (``replace``; in a sharded run each replaces only its shard's slice, s
 * ``campaign_group_metadata``, ``campaign_metadata``, ``creative_metadata`` — per selected account
 * ``conversion_details`` and its child ``conversion_details__associated_campaigns`` — per selected account
 * ``creative_landing_pages`` — the landing page of each text ad and spotlight creative, from the same creatives
-  listing as ``creative_metadata`` (extension contract ``creatives.json``; no extra request)
+  listing as ``creative_metadata`` (extension contract ``creatives.json``; no extra request), and of each
+  sponsored-content creative, from the post it sponsors (one ``posts`` BATCH_GET per 50 distinct posts of an
+  account, :mod:`lisync.linkedin.ads.sponsored_posts`)
 
 The listings come from :mod:`lisync.linkedin.ads.listings` through the run's shared
 :class:`~lisync.linkedin.ads.catalog.AccountCatalog` (the ``analytics`` source reads the same listings), and
@@ -32,7 +34,9 @@ from lisync.linkedin.ads.shape import (
     shape_conversion_campaigns,
     shape_creative,
     shape_creative_landing_page,
+    shape_sponsored_landing_page,
 )
+from lisync.linkedin.ads.sponsored_posts import SponsoredPostPages, sponsored_post_urn
 from lisync.sources.history import apply_history
 from lisync.sources.partial import ScopeGuard
 from lisync.spec.hints import dlt_columns, slice_disposition, with_spec
@@ -77,13 +81,14 @@ def ads_source(pipelines: list[str], accounts: AccountScope, catalog: AccountCat
         catalog.prefetch(accounts.selected_ids, workers)
         return guard.guarded("account", account_id, fetch)
 
-    resources = ads_resources(catalog, accounts.visible, accounts.selected, guard=listing, sharded=sharded)
+    resources = ads_resources(catalog, accounts.visible, accounts.selected, guard=listing, sharded=sharded,
+                              sponsored=SponsoredPostPages(catalog.client, catalog.note))
     return apply_history([r for r in resources if r.name in wanted], history)
 
 
 def ads_resources(catalog: AccountCatalog, visible_accounts: list[dict[str, Any]],
                   selected_accounts: list[dict[str, Any]], guard: TAccountGuard,
-                  sharded: bool) -> list[DltResource]:
+                  sharded: bool, sponsored: SponsoredPostPages | None = None) -> list[DltResource]:
     """The ads entity tables.
 
     ``ad_accounts`` has no *Accounts* parameter in the spec, so it lists every account the token can
@@ -102,6 +107,7 @@ def ads_resources(catalog: AccountCatalog, visible_accounts: list[dict[str, Any]
         selected_accounts: The accounts the *Accounts* filter selects.
         guard: Runs each account's listing, skipping an account LinkedIn refuses (403/404).
         sharded: Replace the shard's slice of each table instead of the whole table.
+        sponsored: Reads the landing pages of sponsored creatives' posts; ``None`` leaves them out.
 
     Returns:
         One resource per table: ad_accounts, campaign_group_metadata, campaign_metadata,
@@ -133,7 +139,12 @@ def ads_resources(catalog: AccountCatalog, visible_accounts: list[dict[str, Any]
     @dlt.resource(name="creative_landing_pages")
     def creative_landing_pages() -> Iterator[list[dict[str, Any]]]:
         for account_id in account_ids:
-            rows = (shape_creative_landing_page(e) for e in guard(account_id, catalog.creatives) or [])
+            creatives = guard(account_id, catalog.creatives) or []
+            rows = [shape_creative_landing_page(e) for e in creatives]
+            if sponsored is not None:
+                referenced = [(e, urn) for e in creatives if (urn := sponsored_post_urn(e)) is not None]
+                pages = sponsored.landing_pages(urn for _, urn in referenced)
+                rows += [shape_sponsored_landing_page(e, pages[urn]) for e, urn in referenced if urn in pages]
             yield [row for row in rows if row is not None]
 
     @dlt.resource(name="conversion_elements", selected=False)

@@ -46,7 +46,7 @@ from lisync.linkedin.analytics.shape_reports import extended_column_hints, exten
 from lisync.linkedin.analytics.sizing import default_update_window, rows_per_campaign_day
 from lisync.linkedin.http.client import LinkedInClient
 from lisync.linkedin.http.restli import urn_id
-from lisync.sources.arrow import dlt_column_hints, with_dlt_columns
+from lisync.sources.arrow import UNIQUE_MERGE, UniqueKeys, dlt_column_hints, with_dlt_columns
 from lisync.sources.incremental import get_savepoint, plan_read_window, set_savepoint
 from lisync.sources.partial import ScopeGuard
 from lisync.spec.hints import with_spec
@@ -142,12 +142,15 @@ def performance_resource(table: str, inputs: AnalyticsInputs) -> DltResource:
             if load is not None:
                 loads.append(load)
         stats = FetchStats()
+        keys = UniqueKeys(table)
         for merged in run_report(client, report, loads, stats, budget, workers=workers, arrow=arrow):
             if isinstance(merged, ColumnarRows):  # Arrow: one table per planned request, no per-row work
                 if table == "ad_performance":
-                    yield with_dlt_columns(ad_performance_table(merged.table(), index, extended))
+                    shaped = ad_performance_table(merged.table(), index, extended)
                 else:  # as the dict path: the newer metrics land on ad_performance only
-                    yield with_dlt_columns(conversion_performance_table(merged.table(), index))
+                    shaped = conversion_performance_table(merged.table(), index)
+                keys.add(shaped)
+                yield with_dlt_columns(shaped)
                 continue
             batch: list[dict[str, Any]] = []
             for (pivots, day), metrics in merged.items():
@@ -158,10 +161,13 @@ def performance_resource(table: str, inputs: AnalyticsInputs) -> DltResource:
                 else:
                     batch.append(shape_conversion_performance(pivots[0], pivots[1], day, metrics, info))
                 if len(batch) >= ROW_BATCH:
+                    keys.add(batch)
                     yield batch
                     batch = []
             if batch:
+                keys.add(batch)
                 yield batch
+        keys.check()
         for account_id, day in read_until.items():
             set_savepoint(state, account_id, day)
         inputs.details.setdefault("analytics", {})[table] = {
@@ -173,7 +179,7 @@ def performance_resource(table: str, inputs: AnalyticsInputs) -> DltResource:
             inputs.add_note(f"{table}: {stats.dropped_elements} adAnalytics elements without pivotValues or "
                                  "dateRange were dropped.")
 
-    resource = with_spec(performance(), "merge")
+    resource = with_spec(performance(), UNIQUE_MERGE)
     if extended:
         resource.apply_hints(columns=extended_column_hints(extended))
     if arrow:

@@ -186,9 +186,10 @@ _CREATIVE_EXPRS = {"id": "s.id", "last_modified_at": _utc("last_modified_at"), "
                    "campaign_id": "s.campaign_id", "intended_status": "s.intended_status",
                    "_fivetran_synced": SYNCED}
 _CREATIVE_COLUMNS = ("id", "campaign_id", "last_modified_at", "created_at", "intended_status")
-# creative_landing_pages (extension contract creatives.json) holds the page of text ads and spotlight ads.
-# Fivetran's package reads coalesce(text_ad_landing_page, spotlight_landing_page, click_uri); click_uri (the
-# pre-2023 API's field) carries the same URL, so package versions that read only click_uri find it too.
+# creative_landing_pages (extension contract creatives.json) holds the page of text ads, spotlight ads and
+# sponsored content (from the sponsored post). Fivetran's package reads coalesce(text_ad_landing_page,
+# spotlight_landing_page, click_uri); click_uri (the pre-2023 API's field, which sponsored content had too)
+# carries every creative's URL, so sponsored pages reach the package's URL report through it.
 _LANDING_PAGE_EXPRS = {
     "click_uri": "lp.landing_page",
     "text_ad_landing_page": "CASE WHEN lp.content_type = 'TEXT_AD' THEN lp.landing_page END",
@@ -205,12 +206,13 @@ CREATIVE_HISTORY = FivetranView(
                        "creative_landing_pages": ("creative_id", "content_type", "landing_page")},
                exprs={**_CREATIVE_EXPRS, **_LANDING_PAGE_EXPRS},
                joins=(("creative_landing_pages", "lp", "lp.creative_id = s.id"),),
-               note="one row per creative version, with its landing page (text and spotlight ads)"),
+               note="one row per creative version, with its landing page (text, spotlight and sponsored ads)"),
         Source(tables={"creative_metadata": _CREATIVE_COLUMNS}, exprs=_CREATIVE_EXPRS,
                note="one row per creative version; no landing pages (replicate creative_landing_pages)"),
     ),
-    missing={"click_uri": "NULL for sponsored content (its landing page is in the sponsored post, which the creative "
-                          "does not carry), and for every creative when creative_landing_pages was not replicated",
+    missing={"click_uri": "NULL for creatives without a landing page (InMail, lead-gen and brand posts without "
+                          "one), for sponsored content when the token may not read the sponsored posts, and for "
+                          "every creative when creative_landing_pages was not replicated",
              "text_ad_landing_page": "as click_uri; set for text ads only",
              "spotlight_landing_page": "as click_uri; set for spotlight ads only"},
 )

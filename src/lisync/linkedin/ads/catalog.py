@@ -57,6 +57,11 @@ class AccountCatalog:
         self._whole: set[str] = set()
         self._prefetched: set[str] = set()
 
+    def note(self, message: str) -> None:
+        """Add ``message`` to the run summary's notes (dropped when the catalog was built without a sink)."""
+        if self._add_note is not None:
+            self._add_note(message)
+
     def want(self, *kinds: str, whole: bool = False) -> None:
         """Declare listing kinds (``groups``, ``campaigns``, ``creatives``, ``conversions``) this run needs.
 

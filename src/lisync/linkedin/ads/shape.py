@@ -145,7 +145,7 @@ def shape_creative_landing_page(element: dict[str, Any]) -> dict[str, Any] | Non
 
     Text ads keep the URL in ``content.textAd.landingPage``, dynamic spotlight ads in
     ``content.spotlight.landingPage``; sponsored content points to a post (``content.reference``), whose
-    landing page the creative does not carry.
+    landing page the creative does not carry (see :func:`shape_sponsored_landing_page`).
     """
     creative_id = _id_text(element.get("id"))
     content = element.get("content")
@@ -158,6 +158,24 @@ def shape_creative_landing_page(element: dict[str, Any]) -> dict[str, Any] | Non
                     "campaign_id": _id_text(element.get("campaign")), "content_type": content_type,
                     "landing_page": page}
     return None
+
+
+def shape_sponsored_landing_page(element: dict[str, Any], landing_page: str) -> dict[str, Any] | None:
+    """Shape a sponsored-content creative and its post's landing page into a ``creative_landing_pages`` row.
+
+    Args:
+        element: The ``creatives`` element (its ``content.reference`` is the post).
+        landing_page: The post's landing page (:func:`lisync.linkedin.ads.sponsored_posts.post_landing_page`).
+
+    Returns:
+        The row (``content_type`` ``SPONSORED``), or ``None`` for an element without an id.
+    """
+    creative_id = _id_text(element.get("id"))
+    if creative_id is None:
+        return None
+    return {"creative_id": creative_id, "account_id": _id_text(element.get("account")),
+            "campaign_id": _id_text(element.get("campaign")), "content_type": "SPONSORED",
+            "landing_page": landing_page}
 
 
 def shape_conversion(element: dict[str, Any]) -> dict[str, Any]:

@@ -97,6 +97,8 @@ PIPELINE_ACCESS: dict[str, PipelineAccess] = {
         PipelineAccess("creative_metadata", (_ADS,), _AD_ROLE,
                        ("/rest/adAccounts/{id}/creatives?q=criteria",)),
         PipelineAccess("conversion_details", (_ADS,), _AD_ROLE, ("/rest/conversions?q=account",)),
+        # Sponsored creatives' pages come from /rest/posts?ids=List(..) (BATCH_GET), which needs r_organization_social
+        # and a page role: without them those pages stay empty (with a note), so it is not a need of the pipeline.
         PipelineAccess("creative_landing_pages", (_ADS,), _AD_ROLE,
                        ("/rest/adAccounts/{id}/creatives?q=criteria",)),
         PipelineAccess("ad_performance", (_REPORTING, _ADS), _AD_ROLE,

@@ -1,14 +1,18 @@
 """Posts endpoints: an organization's posts, an ad account's DSC posts, GET and BATCH_GET by URN.
 
 * ``GET /posts?q=author`` (``count`` 10 by default, at most 100; ``sortBy``; ``viewContext``),
-  ``?q=dscAdAccount`` (an ad account's DSC posts: none are modelled, so an empty page),
-  ``/posts/{urn}`` and BATCH_GET ``/posts?ids=List(..)``.
+  ``?q=dscAdAccount`` (an ad account's DSC posts: the finder lists none yet, so an empty page),
+  ``/posts/{urn}`` and BATCH_GET ``/posts?ids=List(..)``. GET and BATCH_GET also answer the dark post a
+  sponsored creative references (:mod:`lisync.sandbox.ads.dsc_posts`), for a member with a post-reading role
+  on its author page.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from lisync.sandbox.ads.dsc_posts import dsc_post_json, sponsored_creatives_by_post
+from lisync.sandbox.ads.settings import TEntity
 from lisync.sandbox.errors import RestliError, access_denied
 from lisync.sandbox.http.protocol import Route, SandboxRequest, SandboxResponse
 from lisync.sandbox.organic.organizations import POST_READER_ROLES
@@ -33,14 +37,30 @@ DSC_AD_TYPES = frozenset({"STANDARD", "VIDEO", "CAROUSEL", "JOB_POSTING", "NATIV
 DSC_SCOPES = (*POST_SCOPES, frozenset({"r_ads"}), frozenset({"rw_ads"}))
 
 
-def _post_or_error(request: SandboxRequest, urn: str) -> dict[str, Any] | RestliError:
+def _post_or_error(request: SandboxRequest, urn: str,
+                   dsc: dict[str, TEntity] | None = None) -> dict[str, Any] | RestliError:
+    """Return an organic post, or the dark post a sponsored creative references.
+
+    ``dsc`` is :func:`sponsored_creatives_by_post` of the world's creatives, built once per BATCH_GET (here when
+    absent).
+    """
     organic = organic_world(request)
     post = organic.content.find_post(urn)
-    if post is None:
+    if post is not None:
+        if organic.member_role(post.org.id, token_grant(request).organization_ids) not in POST_READER_ROLES:
+            return access_denied("partnerApiPostsExternal", "GET", request.version)
+        return organic.content.post_json(post)
+    world = request.world
+    creative = (dsc if dsc is not None else sponsored_creatives_by_post(world.creatives)).get(urn)
+    if creative is None:
         return RestliError(404, f"Post {urn} does not exist or was deleted.")
-    if organic.member_role(post.org.id, token_grant(request).organization_ids) not in POST_READER_ROLES:
+    account = world.account(world.account_id_of(creative))
+    dark = dsc_post_json(world.seed, creative, account, world.campaign(int(creative["campaign"].rsplit(":", 1)[-1])))
+    author = dark["author"].rpartition(":")[2]
+    if not (dark["author"].startswith("urn:li:organization:") and organic.member_role(
+            int(author), token_grant(request).organization_ids) in POST_READER_ROLES):
         return access_denied("partnerApiPostsExternal", "GET", request.version)
-    return organic.content.post_json(post)
+    return dark
 
 
 def find_posts_by_author(request: SandboxRequest) -> SandboxResponse:
@@ -67,7 +87,7 @@ def find_posts_by_author(request: SandboxRequest) -> SandboxResponse:
 def find_posts_by_ad_account(request: SandboxRequest) -> SandboxResponse:
     """List the Direct Sponsored Content (dark) posts of an ad account (Posts API "Find Posts by Account").
 
-    The sandbox models no DSC posts (sponsored creatives reference posts the organic world does not hold),
+    The finder does not list the dark posts sponsored creatives reference yet (GET and BATCH_GET answer them),
     so a valid request for an account the member can see answers an empty ``start``/``count`` page.
     """
     raw = scalar_param(request, "dscAdAccount", required=True) or ""
@@ -102,7 +122,8 @@ def batch_get_posts(request: SandboxRequest) -> SandboxResponse:
     ids = list_param(request, "ids")
     if not ids:
         raise bad_request("Required parameter 'ids' is missing: use ids=List(urn1,urn2) or q=author.")
-    return batch_response(ids, lambda urn: _post_or_error(request, urn))
+    dsc = sponsored_creatives_by_post(request.world.creatives)
+    return batch_response(ids, lambda urn: _post_or_error(request, urn, dsc))
 
 
 # The endpoints this module answers, in the order of the route table.
