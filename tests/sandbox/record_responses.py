@@ -221,6 +221,7 @@ def _ads(rec: Recorder) -> None:
     rec.get(f"/rest/posts?q=dscAdAccount&dscAdAccount={_urn('sponsoredAccount', ids[0])}&dscAdTypes=List(PODCAST)")
     rec.tunnel("/rest/posts", f"q=dscAdAccount&dscAdAccount={_urn('sponsoredAccount', ids[0])}"
                "&dscAdTypes=List(STANDARD,VIDEO)")
+    rec.get(f"/rest/posts?q=dscAdAccount&dscAdAccount={_urn('sponsoredAccount', ids[0])}&start=2&count=2")
 
 
 def _analytics(rec: Recorder) -> None:
@@ -314,6 +315,7 @@ def _organizations(rec: Recorder) -> None:
         rec.get(f"/rest/posts?q=author&author={urn}&start=7&count=7")
         rec.get(f"/rest/posts?q=author&author={urn}&count=100&sortBy=CREATED")
         rec.get(f"/rest/posts?q=author&author={urn}&count=100&viewContext=AUTHOR")
+        rec.get(f"/rest/posts?q=author&author={urn}&count=100&isDsc=true")
         rec.get(f"/rest/posts?q=author&author={urn}&count=101")
         for post in posts[:3]:
             rec.get(f"/rest/posts/{quote(post['id'], safe='')}")

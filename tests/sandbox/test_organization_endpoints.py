@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter
 from collections.abc import Callable
 from urllib.parse import quote
@@ -223,9 +224,12 @@ def test_posts_paging_and_sort_order(api_get: TApiGet) -> None:
 
 def test_every_content_type_across_two_organizations(api_get: TApiGet) -> None:
     kinds: Counter[str] = Counter()
-    for org_id in (100000, 100001):
-        body = api_get(f"/posts?q=author&author=urn%3Ali%3Aorganization%3A{org_id}&count=100").json()
+    for org_id, is_dsc in itertools.product((100000, 100001), ("false", "true")):
+        body = api_get(f"/posts?q=author&author=urn%3Ali%3Aorganization%3A{org_id}&count=100&isDsc={is_dsc}").json()
         kinds.update(content_kind(p) for p in body["elements"])
+        # Carousels are sponsored-only (Posts API content types), so only the DSC listing (isDsc=true) has them.
+        if is_dsc == "false":
+            assert "carousel" not in {content_kind(p) for p in body["elements"]}
     assert set(CONTENT_KINDS) <= set(kinds)
 
 

@@ -15,13 +15,63 @@ def account_urn(account_id: int) -> str:
     return f"urn%3Ali%3AsponsoredAccount%3A{account_id}"
 
 
-def test_finder_answers_an_offset_page_for_a_visible_account(sandbox: SandboxServer, api_get: TApiGet) -> None:
-    account = sandbox.world.visible_account_ids[0]
-    response = api_get(f"/posts?q=dscAdAccount&dscAdAccount={account_urn(account)}&dscAdTypes=List(VIDEO)&count=100")
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert body["elements"] == []
-    assert body["paging"] == {"start": 0, "count": 100, "links": [], "total": 0}
+def _sponsored_posts_of(sandbox: SandboxServer, account: int) -> set[str]:
+    """The post URNs the account's creatives reference (share or ugcPost)."""
+    return {str(c["content"]["reference"]) for c in sandbox.world.creatives
+            if c["account"] == f"urn:li:sponsoredAccount:{account}"
+            and str(c["content"].get("reference", "")).startswith(("urn:li:share:", "urn:li:ugcPost:"))}
+
+
+def test_finder_lists_the_accounts_dark_posts_in_offset_pages(sandbox: SandboxServer, api_get: TApiGet) -> None:
+    account = max(sandbox.world.visible_account_ids, key=lambda a: len(_sponsored_posts_of(sandbox, a)))
+    expected = _sponsored_posts_of(sandbox, account)
+    assert len(expected) > 3
+    everything = api_get(f"/posts?q=dscAdAccount&dscAdAccount={account_urn(account)}&count=100")
+    assert everything.status_code == 200, everything.text
+    body = everything.json()
+    assert {p["id"] for p in body["elements"]} == expected
+    assert body["paging"]["total"] == len(expected)
+    for post in body["elements"]:
+        assert post["adContext"]["isDsc"] is True and post["adContext"]["dscAdAccount"] == \
+            f"urn:li:sponsoredAccount:{account}"
+        assert post["distribution"]["feedDistribution"] == "NONE"
+    modified = [p["lastModifiedAt"] for p in body["elements"]]
+    assert modified == sorted(modified, reverse=True)
+    paged: list[str] = []
+    for start in range(0, len(expected), 2):
+        page = api_get(f"/posts?q=dscAdAccount&dscAdAccount={account_urn(account)}&start={start}&count=2").json()
+        assert page["paging"]["start"] == start and page["paging"]["total"] == len(expected)
+        paged.extend(p["id"] for p in page["elements"])
+    assert paged == [p["id"] for p in body["elements"]]
+    default = api_get(f"/posts?q=dscAdAccount&dscAdAccount={account_urn(account)}").json()
+    assert default["paging"]["count"] == 10 and len(default["elements"]) == min(10, len(expected))
+    videos = api_get(f"/posts?q=dscAdAccount&dscAdAccount={account_urn(account)}&dscAdTypes=List(VIDEO)&count=100")
+    assert videos.status_code == 200, videos.text
+    assert {p["id"] for p in videos.json()["elements"]} == {
+        p["id"] for p in body["elements"] if p["adContext"]["dscAdType"] == "VIDEO"}
+    both = api_get(f"/posts?q=dscAdAccount&dscAdAccount={account_urn(account)}"
+                   f"&dscAdTypes=List(STANDARD,VIDEO)&count=100").json()
+    assert {p["id"] for p in both["elements"]} == expected
+
+
+def test_author_finder_lists_dark_posts_only_with_is_dsc_true(sandbox: SandboxServer, api_get: TApiGet) -> None:
+    world = sandbox.world
+    account = world.account(world.visible_account_ids[0])
+    assert account is not None
+    author = str(account["reference"]).replace(":", "%3A")
+    organic = api_get(f"/posts?q=author&author={author}&count=100")
+    explicit = api_get(f"/posts?q=author&author={author}&count=100&isDsc=false")
+    dark = api_get(f"/posts?q=author&author={author}&count=100&isDsc=true")
+    assert organic.status_code == explicit.status_code == dark.status_code == 200, dark.text
+    assert organic.json() == explicit.json()
+    assert organic.json()["elements"] and dark.json()["elements"]
+    assert all(p["distribution"]["feedDistribution"] != "NONE" and "adContext" not in p
+               for p in organic.json()["elements"])
+    assert all(p["adContext"]["isDsc"] is True for p in dark.json()["elements"])
+    sponsored = {p["id"] for p in dark.json()["elements"]} - {p["id"] for p in organic.json()["elements"]}
+    assert sponsored == {p["id"] for p in dark.json()["elements"]}
+    assert _sponsored_posts_of(sandbox, int(account["id"])) <= sponsored
+    assert api_get(f"/posts?q=author&author={author}&isDsc=maybe").status_code == 400
 
 
 def test_finder_is_reachable_through_query_tunneling(sandbox: SandboxServer, li_headers: Callable[..., dict]) -> None:

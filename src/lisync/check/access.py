@@ -26,6 +26,8 @@ A 403 on a probe means the scope is missing (the probes run on pages where the m
 confirmed), a 401 that survives a refresh means the token is dead. Each finding becomes a
 :class:`Problem` with the fix, attached to the pipelines it blocks. The probe calls live in
 :mod:`lisync.check.probes`, the report types and their JSON form in :mod:`lisync.check.report`.
+creative_landing_pages gets a note on its optional need (sponsored-content landing pages:
+r_organization_social and a post-reading page role, :mod:`lisync.check.landing_access`), never a problem.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from functools import partial
 
+from lisync.check.landing_access import LANDING_PAGES_PIPELINE, sponsored_landing_note
 from lisync.check.lead_access import assess_organization_leads, lead_role_problems
 from lisync.check.probes import (
     ACL_PAGE_SIZE,
@@ -202,6 +205,8 @@ def check_access(client: LinkedInClient, pipelines: list[str], *, account_ids: l
                             "app (a token of another app looks the same); judged by the probes alone.")
     for verdict in report.pipelines:
         _judge(verdict, probes, granted, account_roles, account_ids, org_roles, organization_ids)
+    if LANDING_PAGES_PIPELINE in pipelines:
+        report.notes.append(sponsored_landing_note(granted))
     return report
 
 

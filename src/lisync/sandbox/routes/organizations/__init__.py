@@ -9,8 +9,9 @@ Routes (all under ``/rest``; data from :class:`lisync.sandbox.organic.world.Orga
 * ``GET /organizationPageStatistics?q=organization``, ``/organizationalEntityFollowerStatistics`` and
   ``/organizationalEntityShareStatistics?q=organizationalEntity``: lifetime without ``timeIntervals``,
   one element per whole bucket with it; share statistics also per post (``shares``/``ugcPosts`` lists).
-* ``GET /posts?q=author`` (``count`` 10 by default, at most 100; ``sortBy``; ``viewContext``),
-  ``?q=dscAdAccount`` (an ad account's DSC posts: none are modelled, so an empty page),
+* ``GET /posts?q=author`` (``count`` 10 by default, at most 100; ``sortBy``; ``viewContext``; ``isDsc``,
+  false by default, so dark posts are listed only with ``isDsc=true``),
+  ``?q=dscAdAccount`` (an ad account's DSC posts, ``dscAdTypes``, start/count),
   ``/posts/{urn}`` and BATCH_GET ``/posts?ids=List(..)``.
 * ``GET /images|videos|documents/{urn}`` and their BATCH_GETs; a token without media permission gets 403.
 * ``GET /networkSizes/{urn}?edgeType=COMPANY_FOLLOWED_BY_MEMBER``.

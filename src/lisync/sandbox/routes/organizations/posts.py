@@ -1,7 +1,8 @@
 """Posts endpoints: an organization's posts, an ad account's DSC posts, GET and BATCH_GET by URN.
 
-* ``GET /posts?q=author`` (``count`` 10 by default, at most 100; ``sortBy``; ``viewContext``),
-  ``?q=dscAdAccount`` (an ad account's DSC posts: the finder lists none yet, so an empty page),
+* ``GET /posts?q=author`` (``count`` 10 by default, at most 100; ``sortBy``; ``viewContext``; ``isDsc``, false
+  by default: the author's organic posts only, its Direct Sponsored Content (dark) posts only with
+  ``isDsc=true``), ``?q=dscAdAccount`` (an ad account's DSC posts, ``dscAdTypes`` filter, start/count paging),
   ``/posts/{urn}`` and BATCH_GET ``/posts?ids=List(..)``. GET and BATCH_GET also answer the dark post a
   sponsored creative references (:mod:`lisync.sandbox.ads.dsc_posts`), for a member with a post-reading role
   on its author page.
@@ -63,8 +64,28 @@ def _post_or_error(request: SandboxRequest, urn: str,
     return dark
 
 
+def _sponsored_dark_posts(request: SandboxRequest, author: str | None = None,
+                          account: str | None = None) -> list[dict[str, Any]]:
+    """Return the dark posts the world's sponsored creatives reference, by author page or ad account URN."""
+    world = request.world
+    out: list[dict[str, Any]] = []
+    for creative in sponsored_creatives_by_post(world.creatives).values():
+        if account is not None and str(creative["account"]) != account:
+            continue
+        owner = world.account(world.account_id_of(creative))
+        if author is not None and (owner or {}).get("reference") != author:
+            continue
+        campaign = world.campaign(int(creative["campaign"].rsplit(":", 1)[-1]))
+        out.append(dsc_post_json(world.seed, creative, owner, campaign))
+    return out
+
+
 def find_posts_by_author(request: SandboxRequest) -> SandboxResponse:
-    """List an organization's posts, newest first by ``lastModifiedAt`` (default) or ``createdAt``."""
+    """List an organization's posts, newest first by ``lastModifiedAt`` (default) or ``createdAt``.
+
+    ``isDsc`` (false by default) picks organic posts (false) or the author's Direct Sponsored Content posts
+    (true): the organic world's dark posts and the dark posts its sponsored creatives reference.
+    """
     organic = organic_world(request)
     author = scalar_param(request, "author", required=True) or ""
     if author.startswith("urn:li:person:"):
@@ -76,8 +97,12 @@ def find_posts_by_author(request: SandboxRequest) -> SandboxResponse:
     start, count = int_param(request, "start", 0), int_param(request, "count", POSTS_DEFAULT_COUNT)
     if count > POSTS_MAX_COUNT:
         raise bad_request(f"Parameter 'count' is invalid: {count} is above the maximum {POSTS_MAX_COUNT}.")
-    posts = [p for p in organic.content.visible_posts(org) if view_context == "AUTHOR" or p.state == "PUBLISHED"]
+    dsc = enum_param(request, "isDsc", ("true", "false"), "false") == "true"
+    posts = [p for p in organic.content.visible_posts(org) if (view_context == "AUTHOR" or p.state == "PUBLISHED")
+             and (p.feed_distribution == "NONE") == dsc]
     shaped = [organic.content.post_json(p) for p in posts]
+    if dsc:
+        shaped.extend(_sponsored_dark_posts(request, author=org.urn))
     key = "lastModifiedAt" if sort_by == "LAST_MODIFIED" else "createdAt"
     shaped.sort(key=lambda p: (p[key], p["id"]), reverse=True)
     return SandboxResponse({"paging": offset_paging(request, len(shaped), start, count),
@@ -87,8 +112,9 @@ def find_posts_by_author(request: SandboxRequest) -> SandboxResponse:
 def find_posts_by_ad_account(request: SandboxRequest) -> SandboxResponse:
     """List the Direct Sponsored Content (dark) posts of an ad account (Posts API "Find Posts by Account").
 
-    The finder does not list the dark posts sponsored creatives reference yet (GET and BATCH_GET answer them),
-    so a valid request for an account the member can see answers an empty ``start``/``count`` page.
+    The posts are the dark posts the account's sponsored creatives reference (those GET and BATCH_GET answer),
+    of the ``dscAdTypes`` asked for (all when absent), newest first by ``lastModifiedAt``, in
+    ``start``/``count`` pages.
     """
     raw = scalar_param(request, "dscAdAccount", required=True) or ""
     prefix, _, tail = raw.rpartition(":")
@@ -99,14 +125,19 @@ def find_posts_by_ad_account(request: SandboxRequest) -> SandboxResponse:
         raise RestliError(404, f"Ad account {account_id} does not exist")
     if not request.world.can_see_account(token_grant(request), account_id):
         raise access_denied("partnerApiPostsExternal", "FINDER-dscAdAccount", request.version)
-    unknown = sorted(set(list_param(request, "dscAdTypes")) - DSC_AD_TYPES)
+    types = set(list_param(request, "dscAdTypes"))
+    unknown = sorted(types - DSC_AD_TYPES)
     if unknown:
         raise bad_request(f"Parameter 'dscAdTypes' is invalid: {', '.join(unknown)}; use "
                           f"{', '.join(sorted(DSC_AD_TYPES))}.")
     start, count = int_param(request, "start", 0), int_param(request, "count", POSTS_DEFAULT_COUNT)
     if count > POSTS_MAX_COUNT:
         raise bad_request(f"Parameter 'count' is invalid: {count} is above the maximum {POSTS_MAX_COUNT}.")
-    return SandboxResponse({"paging": offset_paging(request, 0, start, count), "elements": []})
+    shaped = [p for p in _sponsored_dark_posts(request, account=raw)
+              if not types or p["adContext"]["dscAdType"] in types]
+    shaped.sort(key=lambda p: (p["lastModifiedAt"], p["id"]), reverse=True)
+    return SandboxResponse({"paging": offset_paging(request, len(shaped), start, count),
+                            "elements": shaped[start:start + count]})
 
 
 def get_post(request: SandboxRequest) -> SandboxResponse:
