@@ -11,6 +11,7 @@ import pytest
 from tests.e2e.conftest import TODAY, Runner
 
 from lisync.linkedin.pages.media import MEDIA_FORBIDDEN_NOTE
+from lisync.sandbox.ads.dsc_posts import sponsored_creatives_by_post
 from lisync.sandbox.config import SandboxConfig
 from lisync.sandbox.oauth.grants import TokenGrant
 from lisync.sandbox.server import SandboxServer
@@ -21,11 +22,10 @@ CHILDREN = ("organization_posts__hashtags", "organization_posts__commentary_ment
             "organization_posts__poll_options", "organization_posts__carousel_cards",
             "organization_posts__content_multi_image")
 TABLES = (POSTS, *CHILDREN)
-# Carousels are sponsored-only (Posts API content types) and the author finder lists no Direct Sponsored Content
-# posts unless asked (isDsc, false by default), so organization_posts has no carousel and no carousel cards.
+# Carousels are sponsored-only (Posts API content types): they come from the second, isDsc=true listing.
 CONTENT_TYPES = {"text", "media_image", "media_video", "media_other", "poll", "multi_image", "article",
-                 "job", "liveVideo", "event", "unknown"}
-DSC_ONLY = "organization_posts__carousel_cards"
+                 "carousel", "job", "liveVideo", "event", "unknown"}
+LISTINGS = 2  # per organization: the organic listing and the dark-post (isDsc=true) listing
 NO_MEDIA_TOKEN = "e2e-no-media"
 
 
@@ -44,12 +44,21 @@ def advance_clock(runner: Runner, days: int) -> None:
 
 
 def sandbox_posts(runner: Runner) -> dict[str, Any]:
-    """Every post the sandbox lists today (published: no viewContext, organic: no isDsc) for the member's pages."""
-    organic = runner.sandbox.world.organic
+    """Every post the sandbox lists today (published: no viewContext) for the member's pages, by URN.
+
+    Organic posts and dark posts (isDsc=true): the organic world's own and those its sponsored creatives reference.
+    """
+    world = runner.sandbox.world
+    organic = world.organic
     administered = organic.administered_ids(None)
     pages = [o for o in organic.organizations if o.id in administered]
-    return {p.urn: p for org in pages for p in organic.content.visible_posts(org)
-            if p.state == "PUBLISHED" and p.feed_distribution != "NONE"}
+    posts: dict[str, Any] = {p.urn: p for org in pages for p in organic.content.visible_posts(org)
+                             if p.state == "PUBLISHED"}
+    page_urns = {o.urn for o in pages}
+    for urn, creative in sponsored_creatives_by_post(world.creatives).items():
+        if (world.account(world.account_id_of(creative)) or {}).get("reference") in page_urns:
+            posts.setdefault(urn, creative)
+    return posts
 
 
 def latest_load_post_ids(runner: Runner) -> set[str]:
@@ -62,7 +71,7 @@ def test_posts_and_children_land_with_every_content_type(runner: Runner) -> None
     assert summary.status == "ok", summary.error
     for table in TABLES:
         runner.assert_matches_spec(table)
-        assert (runner.scalar(f"select count(*) from {{ds}}.{table}") > 0) == (table != DSC_ONLY), table
+        assert runner.scalar(f"select count(*) from {{ds}}.{table}") > 0, table
     expected = sandbox_posts(runner)
     assert {r[0] for r in runner.query(f"select post_id from {{ds}}.{POSTS}")} == set(expected)
     assert runner.scalar(f"select count(distinct organization_urn) from {{ds}}.{POSTS}") >= 2
@@ -90,19 +99,22 @@ def test_posts_and_children_land_with_every_content_type(runner: Runner) -> None
         assert runner.scalar(f"select count(*) from {{ds}}.{table} c left join {{ds}}.{POSTS} p "
                              "on c.post_id = p.post_id where p.post_id is null") == 0, table
     for table, kind in (("organization_posts__poll_options", "poll"),
+                        ("organization_posts__carousel_cards", "carousel"),
                         ("organization_posts__content_multi_image", "multi_image")):
         kinds = {r[0] for r in runner.query(f"select distinct p.content_type from {{ds}}.{table} c "
                                             f"join {{ds}}.{POSTS} p on c.post_id = p.post_id")}
         assert kinds == {kind}, table
     assert runner.scalar("select count(*) from {ds}.organization_posts__hashtags where hashtag like '%#%' "
                          "or hashtag like '%\\%'") == 0
-    # one listing, one statistics call and at most one lookup per media kind per organization (30 posts each)
+    # two listings (organic, then isDsc=true), and per listed page one statistics call and at most one lookup
+    # per media kind (30 organic posts and a few dark posts per organization: one page each)
     pages = runner.scalar(f"select count(distinct organization_urn) from {{ds}}.{POSTS}")
     by_endpoint = summary.requests["by_endpoint"]
     assert summary.verify is not None  # the run's verification lists the posts once more
-    assert by_endpoint["posts?q=author"] == pages + summary.verify["posts"]["requests"]
-    assert by_endpoint["organizationalEntityShareStatistics?q=organizationalEntity"] == pages
-    assert by_endpoint["images"] <= pages and by_endpoint["videos"] <= pages
+    assert summary.verify["posts"]["requests"] == LISTINGS * pages
+    assert by_endpoint["posts?q=author"] == LISTINGS * pages + summary.verify["posts"]["requests"]
+    assert pages < by_endpoint["organizationalEntityShareStatistics?q=organizationalEntity"] <= LISTINGS * pages
+    assert by_endpoint["images"] <= LISTINGS * pages and by_endpoint["videos"] <= LISTINGS * pages
     assert not summary.notes
 
 
@@ -129,8 +141,9 @@ def test_moved_clock_rereads_only_the_update_window(runner: Runner) -> None:
     after = {row[1]: row for row in runner.snapshot(POSTS)}
     assert all(after[p] == before[p] for p in before if p not in reread)
     assert any(after[p] != before[p] for p in before if p in reread), "re-read posts refresh their statistics"
-    # the listing stopped at the window: one page per organization, counted by lisync and by the sandbox
-    pages = runner.scalar(f"select count(distinct organization_urn) from {{ds}}.{POSTS}")
+    # each listing stopped at the window: one page per organization and listing (organic, isDsc=true), counted
+    # by lisync and by the sandbox
+    pages = LISTINGS * runner.scalar(f"select count(distinct organization_urn) from {{ds}}.{POSTS}")
     assert summary.verify is not None  # the run's verification lists every post in scope once more
     verify_listing = summary.verify["posts"]["requests"]
     assert summary.requests["by_endpoint"]["posts?q=author"] == pages + verify_listing
@@ -158,7 +171,7 @@ def test_metrics_history_keeps_one_snapshot_per_post_and_day(runner: Runner) -> 
     for table in CHILDREN:
         columns = ", ".join(f'"{c}"' for c in table_spec(table).column_names)
         total = runner.scalar(f"select count(*) from {{ds}}.{table}")
-        assert (total > 0) == (table != DSC_ONLY), table
+        assert total > 0, table
         distinct = runner.scalar(f"select count(*) from (select distinct {columns} from {{ds}}.{table}) t")
         assert distinct == total, table
 

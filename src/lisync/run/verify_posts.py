@@ -1,9 +1,10 @@
 """Verify organization posts: every post LinkedIn lists (modified in scope) must have landed.
 
 Per organization the posts finder is paged (100 a page, newest change first, stopping at the read start
-date) and the listed ids are compared with the landed ``organization_posts`` ids. Posts modified today are
-left out: a run lists them at some moment of the day, and one published after that moment is the next
-run's. Landed posts LinkedIn no longer lists (deleted posts) are counted, not failed: their rows are history.
+date; organic posts, then dark posts with ``isDsc=true``, as the run reads them) and the listed ids are
+compared with the landed ``organization_posts`` ids. Posts modified today are left out: a run lists them at
+some moment of the day, and one published after that moment is the next run's. Landed posts LinkedIn no
+longer lists (deleted posts) are counted, not failed: their rows are history.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import dlt
 from lisync.linkedin.convert import to_float
 from lisync.linkedin.http.client import LinkedInClient
 from lisync.linkedin.http.errors import AccessDeniedError, NotFoundError
-from lisync.linkedin.pages.posts import day_start_ms, list_posts
+from lisync.linkedin.pages.posts import day_start_ms, list_author_posts
 
 __all__ = ["POSTS_TABLE", "PostsCheck", "landed_post_ids", "verify_posts"]
 
@@ -91,7 +92,7 @@ def verify_posts(pipeline: dlt.Pipeline, client: LinkedInClient, organizations: 
     for organization in organizations:
         listed: set[str] = set()
         try:
-            for page in list_posts(client, organization["urn"], day_start_ms(start)):
+            for page in list_author_posts(client, organization["urn"], day_start_ms(start)):
                 listed.update(str(p["id"]) for p in page
                               if p.get("id") and (to_float(p.get("lastModifiedAt")) or 0) < until)
         except (AccessDeniedError, NotFoundError):

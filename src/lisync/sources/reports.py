@@ -25,9 +25,11 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import dlt
+import pyarrow as pa
 from dlt.extract.resource import DltResource
 
 from lisync.config.settings import RunSettings
+from lisync.linkedin.analytics.columns import ColumnarRows
 from lisync.linkedin.analytics.custom_reports import CustomReport
 from lisync.linkedin.analytics.demographic_names import lookup_names
 from lisync.linkedin.analytics.fetch import FetchStats, MergedRows, ReportSpec, run_report
@@ -39,6 +41,7 @@ from lisync.linkedin.analytics.report_fields import (
     extended_metrics,
     unavailable_metrics,
 )
+from lisync.linkedin.analytics.shape_arrow import entity_performance_table
 from lisync.linkedin.analytics.shape_reports import (
     ENTITY_LEVELS,
     build_entity_index,
@@ -56,6 +59,7 @@ from lisync.linkedin.analytics.sizing import default_update_window
 from lisync.linkedin.analytics.summed import SummedRows
 from lisync.linkedin.http.restli import urn_id
 from lisync.sources.analytics import DEFAULT_HISTORY_DAYS, ROW_BATCH, AnalyticsInputs
+from lisync.sources.arrow import dlt_column_hints, with_dlt_columns
 from lisync.sources.incremental import get_savepoint, plan_read_window, set_savepoint
 from lisync.spec.hints import table_hints, with_spec
 from lisync.spec.naming import new_schema
@@ -173,13 +177,18 @@ def entity_report(settings: RunSettings, table: str) -> tuple[ReportSpec, tuple[
 
 
 def entity_resource(inputs: AnalyticsInputs, table: str) -> DltResource:
-    """Return the resource of ``account_performance``, ``campaign_group_performance`` or ``campaign_performance``."""
+    """Return the resource of ``account_performance``, ``campaign_group_performance`` or ``campaign_performance``.
+
+    With ``extract_format`` ``arrow`` each planned request's answers are merged as Arrow columns and handed to
+    dlt as one Arrow table (the same rows, types and nulls as the dict path's rows).
+    """
     settings, client = inputs.settings, inputs.client
     report, extended = entity_report(settings, table)
     budget = float(settings.analytics_row_budget or DEFAULT_BUDGET)
+    arrow = settings.extract_format == "arrow"
 
     @dlt.resource(name=table)
-    def performance() -> Iterator[list[dict[str, Any]]]:
+    def performance() -> Iterator[list[dict[str, Any]] | pa.Table]:
         state = dlt.current.resource_state()
         plan = _Plan(inputs, groups=True)
         plan.read(state)
@@ -191,7 +200,10 @@ def entity_resource(inputs: AnalyticsInputs, table: str) -> DltResource:
         index = build_entity_index(plan.accounts, plan.group_list, plan.campaigns)
         stats = FetchStats()
         workers = client.retry_policy.max_concurrency
-        for merged in run_report(client, report, loads, stats, budget, workers=workers):
+        for merged in run_report(client, report, loads, stats, budget, workers=workers, arrow=arrow):
+            if isinstance(merged, ColumnarRows):  # Arrow: one table per planned request, no per-row work
+                yield with_dlt_columns(entity_performance_table(table, merged.table(), index, extended))
+                continue
             yield from _batched(shape_entity_row(table, pivots[0], day, metrics, index, extended)
                                 for (pivots, day), metrics in merged.items())
         plan.commit(state)
@@ -200,6 +212,8 @@ def entity_resource(inputs: AnalyticsInputs, table: str) -> DltResource:
     resource = with_spec(performance(), "merge")
     if extended:
         resource.apply_hints(columns=extended_column_hints(extended))
+    if arrow:
+        resource.apply_hints(columns=dlt_column_hints())
     return resource
 
 

@@ -1,6 +1,7 @@
 """Arrow shapers for the performance tables: merged adAnalytics columns + entity lookups → spec tables.
 
-The Arrow twin of :mod:`lisync.linkedin.analytics.shape`. Dimension values (ids, references, names) depend
+The Arrow twin of :mod:`lisync.linkedin.analytics.shape` and of the entity tables' ``shape_entity_row``
+(account, campaign group and campaign performance). Dimension values (ids, references, names) depend
 only on a row's pivot values, so the row shapers' own dimension functions compute them once per distinct
 pivot combination and the columns are gathered from those; metrics come typed from
 :mod:`lisync.linkedin.analytics.columns`. The result has the spec's columns in the spec's order with the spec's
@@ -24,6 +25,7 @@ from lisync.linkedin.analytics.shape import (
     ad_performance_dimensions,
     conversion_performance_dimensions,
 )
+from lisync.linkedin.analytics.shape_reports import EntityInfo, entity_dimensions
 from lisync.linkedin.http.restli import urn_id
 from lisync.spec.arrow import arrow_schema
 
@@ -33,24 +35,36 @@ _DAY0 = dt.date(1970, 1, 1)
 def ad_performance_table(rows: pa.Table, index: dict[str, CreativeInfo], extended: tuple[str, ...] = ()) -> pa.Table:
     """Shape merged ``ad_performance`` columns (one CREATIVE pivot) into the spec table."""
 
-    def dimensions(pivots: tuple[str, ...], info: CreativeInfo | None) -> dict[str, Any]:
-        return ad_performance_dimensions(pivots[0], _DAY0, info)
+    def dimensions(pivots: tuple[str, ...]) -> dict[str, Any]:
+        return ad_performance_dimensions(pivots[0], _DAY0, index.get(urn_id(pivots[0]) or ""))
 
-    return _spec_table("ad_performance", rows, index, dimensions, extended)
+    return _spec_table("ad_performance", rows, dimensions, extended)
 
 
 def conversion_performance_table(rows: pa.Table, index: dict[str, CreativeInfo],
                                  extended: tuple[str, ...] = ()) -> pa.Table:
     """Shape merged ``conversion_performance`` columns (CREATIVE, CONVERSION pivots) into the spec table."""
 
-    def dimensions(pivots: tuple[str, ...], info: CreativeInfo | None) -> dict[str, Any]:
-        return conversion_performance_dimensions(pivots[0], pivots[1], _DAY0, info)
+    def dimensions(pivots: tuple[str, ...]) -> dict[str, Any]:
+        return conversion_performance_dimensions(pivots[0], pivots[1], _DAY0, index.get(urn_id(pivots[0]) or ""))
 
-    return _spec_table("conversion_performance", rows, index, dimensions, extended)
+    return _spec_table("conversion_performance", rows, dimensions, extended)
 
 
-def _spec_table(table: str, rows: pa.Table, index: dict[str, CreativeInfo],
-                dimensions: Callable[[tuple[str, ...], CreativeInfo | None], dict[str, Any]],
+def entity_performance_table(table: str, rows: pa.Table, index: dict[str, dict[str, EntityInfo]],
+                             extended: tuple[str, ...] = ()) -> pa.Table:
+    """Shape merged ``account|campaign_group|campaign_performance`` columns (one entity pivot) into the spec table.
+
+    The Arrow twin of :func:`~lisync.linkedin.analytics.shape_reports.shape_entity_row`.
+    """
+
+    def dimensions(pivots: tuple[str, ...]) -> dict[str, Any]:
+        return entity_dimensions(table, pivots[0], index)
+
+    return _spec_table(table, rows, dimensions, extended)
+
+
+def _spec_table(table: str, rows: pa.Table, dimensions: Callable[[tuple[str, ...]], dict[str, Any]],
                 extended: tuple[str, ...]) -> pa.Table:
     schema = arrow_schema(table)
     metrics = metric_columns(table)
@@ -59,7 +73,7 @@ def _spec_table(table: str, rows: pa.Table, index: dict[str, CreativeInfo],
     combo, distinct = _distinct_pivots(pivots)
     dims: dict[str, list[Any]] = {}
     for values in distinct:
-        row = dimensions(values, index.get(urn_id(values[0]) or ""))
+        row = dimensions(values)
         for column, value in row.items():
             if column not in metrics and column != "metric_date":
                 dims.setdefault(column, []).append(value)
@@ -70,8 +84,10 @@ def _spec_table(table: str, rows: pa.Table, index: dict[str, CreativeInfo],
         elif field.name in metrics:  # a field the report did not ask for is null, as metrics.get() gives None
             arrays.append(rows.column(metrics[field.name]).combine_chunks() if metrics[field.name] in rows.column_names
                           else pa.nulls(rows.num_rows, field.type))
-        else:
-            arrays.append(pa.array(dims.get(field.name, []), type=field.type).take(combo))
+        elif field.name in dims:
+            arrays.append(pa.array(dims[field.name], type=field.type).take(combo))
+        else:  # a column the row shaper does not fill: null, as a dict row without it lands
+            arrays.append(pa.nulls(rows.num_rows, field.type))
     for name in extended:  # the newer metrics, as extended_values() adds them to a dict row
         schema = schema.append(pa.field(name.lower(), pa.float64()))
         arrays.append(rows.column(name).combine_chunks())

@@ -93,21 +93,25 @@ def extended_column_hints(extended: tuple[str, ...]) -> dict[str, Any]:
 def shape_entity_row(table: str, entity_urn: str, day: dt.date, metrics: dict[str, Any],
                      index: dict[str, dict[str, EntityInfo]], extended: tuple[str, ...] = ()) -> dict[str, Any]:
     """Shape one (entity, day) into an account, campaign group or campaign performance row."""
+    row: dict[str, Any] = {"metric_date": day}
+    row.update(entity_dimensions(table, entity_urn, index))
+    row.update(metric_values(table, metrics, extended))
+    return row
+
+
+def entity_dimensions(table: str, entity_urn: str, index: dict[str, dict[str, EntityInfo]]) -> dict[str, Any]:
+    """The columns of an entity performance row that are not the date or metrics: ids, references, names."""
     pivot, kind = ENTITY_LEVELS[table]
     entity_id = urn_id(entity_urn)
     info = index.get(pivot, {}).get(entity_id or "") or EntityInfo(None, None)
-    row: dict[str, Any] = {"metric_date": day}
     if pivot == "ACCOUNT":
-        row.update(account_reference=entity_urn, account_id=entity_id, account_name=info.name)
-    elif pivot == "CAMPAIGN_GROUP":
-        row.update(account_id=info.account_id, campaign_group_reference=entity_urn, campaign_group_id=entity_id,
-                   campaign_group_name=info.name)
-    else:
-        row.update(account_id=info.account_id, campaign_group_id=info.campaign_group_id,
-                   campaign_reference=entity_urn or urn(kind, entity_id or ""), campaign_id=entity_id,
-                   campaign_name=info.name)
-    row.update(metric_values(table, metrics, extended))
-    return row
+        return {"account_reference": entity_urn, "account_id": entity_id, "account_name": info.name}
+    if pivot == "CAMPAIGN_GROUP":
+        return {"account_id": info.account_id, "campaign_group_reference": entity_urn,
+                "campaign_group_id": entity_id, "campaign_group_name": info.name}
+    return {"account_id": info.account_id, "campaign_group_id": info.campaign_group_id,
+            "campaign_reference": entity_urn or urn(kind, entity_id or ""), "campaign_id": entity_id,
+            "campaign_name": info.name}
 
 
 def shape_demographic_row(campaign_id: str, account_id: str | None, pivot: str, value: str, day: dt.date,

@@ -3,12 +3,14 @@
 Per organization and run:
 
 * ``GET /rest/posts?q=author&author={org urn}&sortBy=LAST_MODIFIED`` with ``start``/``count`` (100 per page,
-  LinkedIn's maximum), exactly as the Posts API documents "Find Posts by Authors". LinkedIn's docs name no
-  ``viewContext`` on this finder (lisync used to send ``viewContext=AUTHOR`` "so drafts are included"; that
-  was never documented), and drafts are not posts anyone has seen: a post whose ``lifecycleState`` is
-  ``DRAFT`` is left out of ``organization_posts`` (an analytics table) should LinkedIn list one. The listing
-  is sorted by
-  ``lastModifiedAt`` descending, so paging stops at the first post older than the read window.
+  LinkedIn's maximum), exactly as the Posts API documents "Find Posts by Authors"; then the same finder with
+  ``isDsc=true`` for the organization's dark (Direct Sponsored Content) posts, which the default listing leaves
+  out (carousels exist only as dark posts). Same paging and bounds; a post both listings return is kept once.
+  LinkedIn's docs name no ``viewContext`` on this finder (lisync used to send ``viewContext=AUTHOR`` "so
+  drafts are included"; that was never documented), and drafts are not posts anyone has seen: a post whose
+  ``lifecycleState`` is ``DRAFT`` is left out of ``organization_posts`` (an analytics table) should LinkedIn
+  list one. Each listing is sorted by ``lastModifiedAt`` descending, so paging stops at the first post older
+  than the read window.
 * For each page of posts: one ``organizationalEntityShareStatistics?q=organizationalEntity&shares=List(..)
   &ugcPosts=List(..)`` call for the lifetime statistics of its published posts, and one ``images`` and one
   ``videos`` BATCH_GET for the media they show (see :mod:`lisync.linkedin.pages.media`).
@@ -66,13 +68,16 @@ def day_start_ms(day: dt.date) -> int:
 
 
 def list_posts(client: LinkedInClient, organization_urn: str, modified_since_ms: int | None,
-               modified_before_ms: int | None = None) -> Iterator[list[dict[str, Any]]]:
+               modified_before_ms: int | None = None, dsc: bool = False) -> Iterator[list[dict[str, Any]]]:
     """Yield pages of an organization's posts modified at or after ``modified_since_ms`` (all when ``None``).
 
     Posts modified at or after ``modified_before_ms`` (a bounded backfill's end) are left out. Stops requesting
-    pages as soon as a page reaches a post older than the lower bound.
+    pages as soon as a page reaches a post older than the lower bound. ``dsc``: list the organization's dark
+    (Direct Sponsored Content) posts (``isDsc=true``) instead of its organic ones.
     """
     params = {"q": "author", "author": organization_urn, "sortBy": "LAST_MODIFIED"}
+    if dsc:
+        params["isDsc"] = "true"
     for listed in client.paginate_offset("posts", params, POSTS_PAGE_SIZE, headers=FINDER_HEADERS):
         page = [p for p in listed if p.get("lifecycleState") != DRAFT]
         if modified_before_ms is not None:
@@ -86,6 +91,23 @@ def list_posts(client: LinkedInClient, organization_urn: str, modified_since_ms:
             yield kept
         if listed and _oldest_ms(listed) < modified_since_ms:
             return  # sorted newest change first: the rest is older than the window
+
+
+def list_author_posts(client: LinkedInClient, organization_urn: str, modified_since_ms: int | None,
+                      modified_before_ms: int | None = None) -> Iterator[list[dict[str, Any]]]:
+    """Yield pages of an organization's organic posts, then of its dark posts, each post once.
+
+    Two passes of :func:`list_posts` with the same bounds: the organic listing as LinkedIn returns it by
+    default, then ``isDsc=true`` (dark posts, e.g. carousels, which exist only as sponsored content). A post
+    both listings return is yielded by the first only.
+    """
+    seen: set[str] = set()
+    for dsc in (False, True):
+        for listed in list_posts(client, organization_urn, modified_since_ms, modified_before_ms, dsc):
+            page = [p for p in listed if not p.get("id") or str(p["id"]) not in seen]
+            seen.update(str(p["id"]) for p in page if p.get("id"))
+            if page:
+                yield page
 
 
 def _oldest_ms(posts: list[dict[str, Any]]) -> float:
@@ -129,5 +151,5 @@ def read_organization_posts(client: LinkedInClient, resolver: MediaResolver, org
     Raises:
         AccessDeniedError: When LinkedIn refuses the organization (403); NotFoundError likewise for 404.
     """
-    for page in list_posts(client, organization.urn, since_ms, before_ms):
+    for page in list_author_posts(client, organization.urn, since_ms, before_ms):
         yield enrich(client, resolver, organization, page)

@@ -2,7 +2,9 @@
 
 * ``GET /organizationPageStatistics?q=organization``, ``/organizationalEntityFollowerStatistics`` and
   ``/organizationalEntityShareStatistics?q=organizationalEntity``: lifetime without ``timeIntervals``,
-  one element per whole bucket with it; share statistics also per post (``shares``/``ugcPosts`` lists).
+  one element per whole bucket with it; share statistics also per post (``shares``/``ugcPosts`` lists). The
+  endpoint counts organic activity only ("Sponsored activity is not counted"): a dark post the organization's
+  sponsored creatives reference (:mod:`lisync.sandbox.ads.dsc_posts`) is answered with zero counts.
 
 Statistics windows follow what real traffic shows: buckets must be whole (end ≥ start + one granularity
 unit), start and end less than 14 months apart, start within the last 12 months and at least two days
@@ -12,8 +14,10 @@ before now, all on the sandbox clock. Days inside LinkedIn's ~2-day data lag hav
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
+from lisync.sandbox.ads.dsc_posts import sponsored_creatives_by_post
 from lisync.sandbox.errors import RestliError
 from lisync.sandbox.http.protocol import Route, SandboxRequest, SandboxResponse
 from lisync.sandbox.organic.organizations import ADMINISTRATOR, Organization
@@ -151,13 +155,29 @@ def find_follower_statistics(request: SandboxRequest) -> SandboxResponse:
     return _statistics_response(elements)
 
 
-def _posts_for_statistics(request: SandboxRequest, org: Organization) -> list[tuple[str, PostSkeleton]]:
-    """Return the requested ``shares`` / ``ugcPosts`` as ``(field, post)``, refusing foreign posts."""
-    out = []
+def _sponsored_dark_posts(request: SandboxRequest, org: Organization) -> set[str]:
+    """Return the URNs of the dark posts ``org``'s sponsored creatives reference (its ad accounts' posts)."""
+    world = request.world
+    return {urn for urn, creative in sponsored_creatives_by_post(world.creatives).items()
+            if (world.account(world.account_id_of(creative)) or {}).get("reference") == org.urn}
+
+
+def _posts_for_statistics(request: SandboxRequest, org: Organization) -> list[tuple[str, PostSkeleton | str]]:
+    """Return the requested ``shares`` / ``ugcPosts`` as ``(field, post)``, refusing foreign posts.
+
+    A sponsored creative's dark post of ``org`` (not in the organic world) is returned as its URN.
+    """
+    out: list[tuple[str, PostSkeleton | str]] = []
     organic = organic_world(request)
+    sponsored: set[str] | None = None
     for field, namespace in (("shares", "urn:li:share:"), ("ugcPosts", "urn:li:ugcPost:")):
         for index, urn in enumerate(list_param(request, field)):
             post = organic.content.find_post(urn) if urn.startswith(namespace) else None
+            if post is None and urn.startswith(namespace):
+                sponsored = _sponsored_dark_posts(request, org) if sponsored is None else sponsored
+                if urn in sponsored:
+                    out.append((field[:-1], urn))
+                    continue
             if post is None or post.org.id != org.id:
                 message = ("Unpermitted fields present in PARAMETER: Data Processing Exception while "
                            f"processing fields [/{field}[{index}]]")
@@ -178,6 +198,13 @@ def find_share_statistics(request: SandboxRequest) -> SandboxResponse:
     elements: list[dict[str, Any]] = []
     if posts:
         for field, post in posts:
+            if isinstance(post, str):  # a sponsored dark post: no organic activity
+                zero = organic.stats.shape_share_statistics(Counter())
+                elements.extend({"organizationalEntity": org.urn, field: post, "totalShareStatistics": zero}
+                                | ({} if window is None else {"timeRange": {"start": low, "end": high}})
+                                for low, high in ([(0, 0)] if window is None else buckets)
+                                if window is None or days_in(low, high))
+                continue
             if window is None:
                 stats = organic.stats.shape_share_statistics(organic.content.post_share_metrics(post))
                 elements.append({"organizationalEntity": org.urn, field: post.urn,
