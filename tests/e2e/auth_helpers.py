@@ -12,6 +12,7 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
 from lisync.sandbox.config import SandboxConfig
@@ -118,3 +119,18 @@ def cli_paths(tmp_path: Path) -> dict[str, Path]:
     """Where one test's CLI runs keep things: credentials, DuckDB file, dlt state."""
     return {"credentials": tmp_path / "config" / "lisync" / "credentials.json",
             "duckdb": tmp_path / "lisync.duckdb", "pipelines_dir": tmp_path / "dlt"}
+
+
+def private_cli_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: bool = True) -> None:
+    """Keep a CLI test away from the developer's LinkedIn settings and credential store.
+
+    Clears every ambient LinkedIn setting, points the credential store into ``tmp_path`` and, with ``browser``,
+    answers the sign-in page the way a member who approves would.
+    """
+    for name in AMBIENT_SETTINGS:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LISYNC_CREDENTIALS_PATH", str(tmp_path / "credentials.json"))
+    if browser:
+        import webbrowser
+
+        monkeypatch.setattr(webbrowser, "open", approve_in_browser)

@@ -4,20 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import webbrowser
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from tests.e2e.auth_helpers import (
-    AMBIENT_SETTINGS,
     CLIENT_ID,
     CLIENT_SECRET,
     TODAY,
-    approve_in_browser,
     issued_secrets,
     oauth_sandbox,
+    private_cli_environment,
 )
 from typer.testing import CliRunner
 
@@ -48,10 +46,7 @@ def sandbox() -> Iterator[SandboxServer]:
 
 @pytest.fixture(autouse=True)
 def _private_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in AMBIENT_SETTINGS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LISYNC_CREDENTIALS_PATH", str(tmp_path / "credentials.json"))
-    monkeypatch.setattr(webbrowser, "open", approve_in_browser)
+    private_cli_environment(tmp_path, monkeypatch)
 
 
 def check_json(sandbox: SandboxServer, *args: str, token: str | None) -> tuple[int, dict[str, Any], str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.e2e.auth_helpers import AMBIENT_SETTINGS, oauth_sandbox
+from tests.e2e.auth_helpers import oauth_sandbox, private_cli_environment
 from typer.testing import CliRunner
 
 from lisync.cli import app
@@ -40,9 +40,7 @@ def sandbox() -> Iterator[SandboxServer]:
 
 @pytest.fixture(autouse=True)
 def _private_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in AMBIENT_SETTINGS:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("LISYNC_CREDENTIALS_PATH", str(tmp_path / "credentials.json"))
+    private_cli_environment(tmp_path, monkeypatch, browser=False)
 
 
 def run_check(sandbox: SandboxServer, *args: str, token: str = "leads-everything") -> tuple[int, str]:

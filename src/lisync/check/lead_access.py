@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from lisync.check.probes import OrgRole, probe
+from lisync.check.probes import OrgRole, lacking_role_text, probe
 from lisync.check.report import OrganizationLeads, ProbeResult, Problem
 from lisync.linkedin.auth.scopes import ORGANIZATION_ROLE_STATE
 from lisync.linkedin.http.client import LinkedInClient
@@ -56,12 +56,7 @@ def lead_role_problems(roles: list[OrgRole], wanted: list[str] | None) -> list[P
     for org_id in wanted:
         if org_id in readable:
             continue
-        held = [r for r in roles if r.org_id == org_id]
-        if held:
-            now = ", ".join(f"{r.role} ({r.state})" for r in held)
-            what = f"no lead role on organization {org_id} (you are {now})"
-        else:
-            what = f"no role on organization {org_id}"
+        what = lacking_role_text(roles, org_id, "no lead role")
         fix = (f"ask a page super admin to grant you {LEAD_GEN_FORMS_MANAGER} (or ADMINISTRATOR) on organization "
                f"{org_id}, or fix --organizations")
         problems.append(Problem(what, fix, kind="role", role=LEAD_GEN_FORMS_MANAGER, target="organization",

@@ -142,6 +142,24 @@ def administered(roles: list[OrgRole]) -> list[str]:
     return out
 
 
+def lacking_role_text(roles: list[OrgRole], org_id: str, lacking: str) -> str:
+    """Say what the member lacks on a page and which roles it holds there instead.
+
+    Args:
+        roles: The member's organization roles.
+        org_id: The page.
+        lacking: What is missing, e.g. ``"not ADMINISTRATOR"`` or ``"no lead role"``.
+
+    Returns:
+        ``"<lacking> on organization N (you are ROLE (STATE), …)"``, or ``"no role on organization N"``.
+    """
+    held = [r for r in roles if r.org_id == org_id]
+    if not held:
+        return f"no role on organization {org_id}"
+    now = ", ".join(f"{r.role} ({r.state})" for r in held)
+    return f"{lacking} on organization {org_id} (you are {now})"
+
+
 def organization_problems(roles: list[OrgRole], wanted: list[str] | None) -> list[Problem]:
     """Return what the member's organization ``roles`` lack for the ``wanted`` pages (``None``: any page)."""
     pages = administered(roles)
@@ -156,12 +174,7 @@ def organization_problems(roles: list[OrgRole], wanted: list[str] | None) -> lis
     for org_id in wanted:
         if org_id in pages:
             continue
-        held = [r for r in roles if r.org_id == org_id]
-        if held:
-            now = ", ".join(f"{r.role} ({r.state})" for r in held)
-            what = f"not {ORGANIZATION_ROLE} on organization {org_id} (you are {now})"
-        else:
-            what = f"no role on organization {org_id}"
+        what = lacking_role_text(roles, org_id, f"not {ORGANIZATION_ROLE}")
         problems.append(Problem(what, f"ask a page super admin to grant you {ORGANIZATION_ROLE} on "
                                       f"organization {org_id}, or fix --organizations",
                                 kind="role", role=ORGANIZATION_ROLE, target="organization", target_id=org_id))

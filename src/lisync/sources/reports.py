@@ -21,15 +21,17 @@ Every report is planned by :mod:`lisync.linkedin.analytics_planner` and run by
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import dlt
 import pyarrow as pa
+import pyarrow.compute as pc
 from dlt.extract.resource import DltResource
 
 from lisync.config.settings import RunSettings
-from lisync.linkedin.analytics.columns import ColumnarRows
+from lisync.linkedin.analytics.columns import ColumnarRows, pivot_column
 from lisync.linkedin.analytics.custom_reports import CustomReport
 from lisync.linkedin.analytics.demographic_names import lookup_names
 from lisync.linkedin.analytics.fetch import FetchStats, MergedRows, ReportSpec, run_report
@@ -41,12 +43,13 @@ from lisync.linkedin.analytics.report_fields import (
     extended_metrics,
     unavailable_metrics,
 )
-from lisync.linkedin.analytics.shape_arrow import entity_performance_table
+from lisync.linkedin.analytics.shape_arrow import custom_report_table, demographics_table, entity_performance_table
 from lisync.linkedin.analytics.shape_reports import (
     ENTITY_LEVELS,
     build_entity_index,
     custom_columns,
     custom_primary_key,
+    custom_text_fields,
     extended_column_hints,
     shape_custom_row,
     shape_demographic_row,
@@ -223,6 +226,7 @@ def demographics_resource(inputs: AnalyticsInputs) -> DltResource:
     granularity = settings.demographics_granularity.upper()
     pivots = tuple(settings.demographic_pivots or DEMOGRAPHIC_PIVOTS)
     budget = float(settings.analytics_row_budget or DEFAULT_BUDGET)
+    arrow = settings.extract_format == "arrow"
 
     # The resource carries no table hints of its own: both of its tables are variants with their spec hints
     # (a variant would inherit the resource's columns otherwise).
@@ -262,10 +266,19 @@ def demographics_resource(inputs: AnalyticsInputs) -> DltResource:
         for pivot in pivots:
             report = ReportSpec("ad_demographics", (pivot,), (DEMOGRAPHIC_FIELDS,), granularity=granularity,
                                 facet="campaigns", max_facet_ids=1)
-            for merged in run_report(client, report, loads, stats, budget, workers=workers):
-                campaign_id = merged.facet_ids[0]
+            for answer in run_report(client, report, loads, stats, budget, workers=workers, arrow=arrow):
+                campaign_id = answer.facet_ids[0]
+                if isinstance(answer, ColumnarRows):  # Arrow: one table per campaign, pivot and window
+                    columns = answer.table()
+                    if columns.num_rows:
+                        for value in pc.unique(columns.column(pivot_column(0))).to_pylist():
+                            values.setdefault(value, value_type(pivot))
+                        table = demographics_table(columns, campaign_id, account_of.get(campaign_id), pivot,
+                                                   granularity)
+                        yield dlt.mark.with_table_name(with_dlt_columns(table), "ad_demographics")
+                    continue
                 rows = []
-                for (pivot_values, day), metrics in merged.items():
+                for (pivot_values, day), metrics in answer.items():
                     values.setdefault(pivot_values[0], value_type(pivot))
                     rows.append(shape_demographic_row(campaign_id, account_of.get(campaign_id), pivot,
                                                       pivot_values[0], day, granularity, metrics))
@@ -287,6 +300,8 @@ def demographics_resource(inputs: AnalyticsInputs) -> DltResource:
     # the top 100 does not linger beside the values that replaced it.
     resource.apply_hints(table_name="ad_demographics", create_table_variant=True,
                          merge_key=["metric_date", "granularity", "campaign_id", "demographic_pivot"])
+    if arrow:
+        resource.apply_hints(table_name="ad_demographics", create_table_variant=True, columns=dlt_column_hints())
     return resource
 
 
@@ -295,13 +310,15 @@ def custom_resource(inputs: AnalyticsInputs, report: CustomReport) -> DltResourc
     chunks = tuple(tuple(report.metrics[i:i + METRICS_PER_CHUNK])
                    for i in range(0, len(report.metrics), METRICS_PER_CHUNK))
     spec = ReportSpec(report.name, report.pivots, chunks, granularity=report.granularity,
-                      max_facet_ids=1 if report.demographic else None)
+                      max_facet_ids=1 if report.demographic else None, text_fields=custom_text_fields(report))
     client = inputs.client
+    # Arrow for reports read per account; a report summed over accounts adds rows across requests as dicts.
+    arrow = inputs.settings.extract_format == "arrow" and report.per_account
     budget = float(inputs.settings.analytics_row_budget or DEFAULT_BUDGET)
     per_day: Callable[[list[dict[str, Any]]], dict[str, int]] = _serving_campaigns
 
     @dlt.resource(name=report.name)
-    def custom() -> Iterator[list[dict[str, Any]]]:
+    def custom() -> Iterator[list[dict[str, Any]] | pa.Table]:
         state = dlt.current.resource_state()
         plan = _Plan(inputs, groups=False)
         plan.read(state)
@@ -318,7 +335,14 @@ def custom_resource(inputs: AnalyticsInputs, report: CustomReport) -> DltResourc
         stats = FetchStats()
         workers = client.retry_policy.max_concurrency
         summed = SummedRows(report.granularity, report.metrics) if not report.per_account else None
-        for merged in run_report(client, spec, loads, stats, budget, workers=workers):
+        for merged in run_report(client, spec, loads, stats, budget, workers=workers, arrow=arrow):
+            if isinstance(merged, ColumnarRows):  # Arrow: one table per planned request, no per-row work
+                columns = merged.table()
+                if columns.num_rows:
+                    yield with_dlt_columns(custom_report_table(
+                        report, columns, functools.partial(_period_last, report.granularity, request_end=merged.end),
+                        merged.facet_ids[0] if report.demographic else None))
+                continue
             if summed is not None:
                 for (values, day), metrics in merged.items():
                     summed.add(values, day, _period_end(report, day, merged), metrics)
@@ -340,6 +364,8 @@ def custom_resource(inputs: AnalyticsInputs, report: CustomReport) -> DltResourc
     resource = custom()
     resource.apply_hints(write_disposition="merge", columns=custom_columns(report, report.demographic),
                          primary_key=custom_primary_key(report, report.demographic))
+    if arrow:
+        resource.apply_hints(columns=dlt_column_hints())
     return resource
 
 

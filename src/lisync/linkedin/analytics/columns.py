@@ -62,10 +62,16 @@ class ColumnarRows:
         fields: Every metric field of the report, in column order.
         pivots: How many pivot values a key has.
         text_fields: Fields that land in text columns (the others land in float columns).
+        facet_ids: The planned request's facet ids (reports that cannot tell ids apart ask for one).
+        start: The planned request's first day.
+        end: The planned request's last day.
     """
 
-    def __init__(self, fields: Sequence[str], pivots: int, text_fields: Collection[str]) -> None:
+    def __init__(self, fields: Sequence[str], pivots: int, text_fields: Collection[str],
+                 facet_ids: Sequence[str] = (), start: dt.date | None = None, end: dt.date | None = None) -> None:
         self.fields = tuple(fields)
+        self.facet_ids = tuple(facet_ids)
+        self.start, self.end = start, end
         self.pivots = pivots
         self.text_fields = frozenset(text_fields)
         self._pieces: list[_Piece] = []

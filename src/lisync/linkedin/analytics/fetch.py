@@ -55,6 +55,8 @@ class ReportSpec:
         facet: The facet the planned ids go into: ``accounts`` or ``campaigns``.
         max_facet_ids: At most this many ids per request (``1`` when the pivots cannot tell the ids apart,
             e.g. a demographic pivot); ``None`` packs as many as fit.
+        text_fields: The fields that land in text columns on the Arrow path; ``None`` takes them from the spec
+            table (custom reports, which have none, name theirs).
     """
 
     table: str
@@ -63,6 +65,7 @@ class ReportSpec:
     granularity: str = "DAILY"
     facet: str = "accounts"
     max_facet_ids: int | None = None
+    text_fields: frozenset[str] | None = None
 
 
 @dataclass
@@ -192,7 +195,10 @@ def fetch_request(client: LinkedInClient, report: ReportSpec, request: PlannedRe
     """
     merged = MergedRows([name for chunk in report.chunks for name in chunk], request.account_ids,
                         request.start, request.end)
-    columnar = ColumnarRows(merged.fields, len(report.pivots), text_metric_fields(report.table)) if arrow else None
+    text_fields = report.text_fields if report.text_fields is not None else (
+        text_metric_fields(report.table) if arrow else frozenset())
+    columnar = ColumnarRows(merged.fields, len(report.pivots), text_fields, request.account_ids, request.start,
+                            request.end) if arrow else None
     parse = functools.partial(parse_elements, text_fields=columnar.text_fields) if columnar is not None else None
     lock = threading.Lock()
 

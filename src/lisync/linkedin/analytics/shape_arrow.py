@@ -1,7 +1,7 @@
 """Arrow shapers for the performance tables: merged adAnalytics columns + entity lookups → spec tables.
 
-The Arrow twin of :mod:`lisync.linkedin.analytics.shape` and of the entity tables' ``shape_entity_row``
-(account, campaign group and campaign performance). Dimension values (ids, references, names) depend
+The Arrow twin of :mod:`lisync.linkedin.analytics.shape` and of the reports' row shapers (account, campaign
+group and campaign performance, ``ad_demographics``, custom reports). Dimension values (ids, references, names) depend
 only on a row's pivot values, so the row shapers' own dimension functions compute them once per distinct
 pivot combination and the columns are gathered from those; metrics come typed from
 :mod:`lisync.linkedin.analytics.columns`. The result has the spec's columns in the spec's order with the spec's
@@ -19,17 +19,25 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from lisync.linkedin.analytics.columns import DAY, pivot_column
+from lisync.linkedin.analytics.custom_reports import CustomReport
 from lisync.linkedin.analytics.fields import metric_columns
 from lisync.linkedin.analytics.shape import (
     CreativeInfo,
     ad_performance_dimensions,
     conversion_performance_dimensions,
 )
-from lisync.linkedin.analytics.shape_reports import EntityInfo, entity_dimensions
+from lisync.linkedin.analytics.shape_reports import (
+    EntityInfo,
+    custom_columns,
+    entity_dimensions,
+    shape_demographic_row,
+)
 from lisync.linkedin.http.restli import urn_id
 from lisync.spec.arrow import arrow_schema
 
 _DAY0 = dt.date(1970, 1, 1)
+# dlt data types of a custom report's columns as Arrow types
+ARROW_HINT_TYPES: dict[str, pa.DataType] = {"text": pa.string(), "double": pa.float64(), "date": pa.date32()}
 
 
 def ad_performance_table(rows: pa.Table, index: dict[str, CreativeInfo], extended: tuple[str, ...] = ()) -> pa.Table:
@@ -62,6 +70,48 @@ def entity_performance_table(table: str, rows: pa.Table, index: dict[str, dict[s
         return entity_dimensions(table, pivots[0], index)
 
     return _spec_table(table, rows, dimensions, extended)
+
+
+def demographics_table(rows: pa.Table, campaign_id: str, account_id: str | None, pivot: str,
+                       granularity: str) -> pa.Table:
+    """Shape one campaign's merged demographic columns (one ``MEMBER_*`` pivot) into the ``ad_demographics`` table.
+
+    The Arrow twin of :func:`~lisync.linkedin.analytics.shape_reports.shape_demographic_row`.
+    """
+
+    def dimensions(pivots: tuple[str, ...]) -> dict[str, Any]:
+        return shape_demographic_row(campaign_id, account_id, pivot, pivots[0], _DAY0, granularity, {})
+
+    return _spec_table("ad_demographics", rows, dimensions, ())
+
+
+def custom_report_table(report: CustomReport, rows: pa.Table, period_end: Callable[[dt.date], dt.date],
+                        account_id: str | None) -> pa.Table:
+    """Shape one planned request's merged columns of a custom report into its table.
+
+    The Arrow twin of :func:`~lisync.linkedin.analytics.shape_reports.shape_custom_row`: the same columns in
+    the same order, typed as :func:`~lisync.linkedin.analytics.shape_reports.custom_columns` declares them.
+
+    Args:
+        report: The declared report.
+        rows: The merged columns (:meth:`~lisync.linkedin.analytics.columns.ColumnarRows.table`).
+        period_end: The last day of the period starting on a given day.
+        account_id: The request's account (demographic reports), else ``None``.
+    """
+    hints = custom_columns(report, account_id is not None)
+    day = rows.column(DAY).combine_chunks()
+    days = pc.unique(day)
+    ends = pa.array([period_end(d) for d in days.to_pylist()], type=pa.date32())
+    arrays: dict[str, pa.Array] = {"date_start": day, "date_end": ends.take(pc.index_in(day, value_set=days))}
+    if account_id is not None:
+        arrays["account_id"] = pa.repeat(pa.scalar(account_id, pa.string()), rows.num_rows)
+    for i, column in enumerate(report.pivot_columns):
+        arrays[column] = rows.column(pivot_column(i)).combine_chunks()
+    for metric in report.metrics:
+        arrays[metric.lower()] = rows.column(metric).combine_chunks()
+    fields = [pa.field(name, ARROW_HINT_TYPES[hints[name]["data_type"]], nullable=hints[name]["nullable"])
+              for name in arrays]
+    return pa.Table.from_arrays([arrays[f.name].cast(f.type) for f in fields], schema=pa.schema(fields))
 
 
 def _spec_table(table: str, rows: pa.Table, dimensions: Callable[[tuple[str, ...]], dict[str, Any]],

@@ -179,6 +179,11 @@ def custom_columns(report: CustomReport, with_account: bool) -> dict[str, Any]:
     return cols
 
 
+def custom_text_fields(report: CustomReport) -> frozenset[str]:
+    """The metrics of a custom report that land in text columns (where ad_performance keeps them as text)."""
+    return frozenset(m for m in report.metrics if m.lower() in _TEXT_METRIC_COLUMNS)
+
+
 def custom_primary_key(report: CustomReport, with_account: bool) -> list[str]:
     """A custom report's key: its period, the account (demographic reports) and its pivot values.
 
