@@ -138,8 +138,10 @@ def test_demographics_land_alike(runner: Runner, twin: Runner) -> None:
                        " on d.demographic_value = v.demographic_value where v.name is null") == 0
     assert _extracted_formats(twin, ("demographic_values",)) == {"demographic_values": {"typed-jsonl"}}
     # the merge key (campaign × pivot × period slice) is declared on both paths
-    schema = dlt.attach(pipeline_name=twin.settings().pipeline_name, pipelines_dir=str(twin.pipelines_dir))
-    merge_keys = {c["name"] for c in schema.default_schema.get_table_columns("ad_demographics").values()
+    name = twin.settings().pipeline_name
+    assert name
+    pipeline = dlt.attach(pipeline_name=name, pipelines_dir=str(twin.pipelines_dir))
+    merge_keys = {c["name"] for c in pipeline.default_schema.get_table_columns("ad_demographics").values()
                   if c.get("merge_key")}
     assert merge_keys == {"metric_date", "granularity", "campaign_id", "demographic_pivot"}
 
