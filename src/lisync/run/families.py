@@ -23,6 +23,7 @@ from lisync.linkedin.ads.accounts import AccountScope
 from lisync.linkedin.ads.catalog import AccountCatalog
 from lisync.linkedin.http.client import LinkedInClient
 from lisync.linkedin.pages.organizations import Organization
+from lisync.run.destinations import preferred_file_format
 from lisync.run.summary import RunSummary
 from lisync.sources import ads, analytics, leads, organic, pages, reports
 from lisync.sources.partial import ScopeGuard
@@ -130,7 +131,8 @@ def build_sources(settings: RunSettings, today: dt.date, client: LinkedInClient,
                 summary.add_note)))
         elif family == "reports" and scope.accounts is not None:
             sources.append(reports.reports_source(pipelines, analytics.AnalyticsInputs(
-                settings, today, client, scope.accounts, catalog, guard, summary.add_note, summary.details)))
+                settings, today, client, scope.accounts, catalog, guard, summary.add_note, summary.details,
+                preferred_file_format(settings.destination))))
         elif family == "organic":
             sources.append(organic.organic_source(pipelines, organic.OrganicInputs(
                 settings, today, client, scope.organizations, scope.accounts, guard)))

@@ -25,6 +25,7 @@ from typing import Any
 
 import dlt
 import pyarrow as pa
+from dlt.common.destination import TLoaderFileFormat
 from dlt.extract.resource import DltResource
 
 from lisync.config.settings import RunSettings
@@ -77,6 +78,8 @@ class AnalyticsInputs:
         guard: Skips accounts LinkedIn refuses.
         add_note: Where notes go (the run summary).
         details: The run summary's per-family diagnostics (``details["analytics"][table]`` is written).
+        file_format: The run's load file format, for tables a resource sends as variants (dlt gives the
+            format ``pipeline.extract`` sets only to a resource's own table); ``None``: dlt's default.
     """
 
     settings: RunSettings
@@ -87,6 +90,7 @@ class AnalyticsInputs:
     guard: ScopeGuard
     add_note: Callable[[str], None]
     details: dict[str, Any]
+    file_format: TLoaderFileFormat | None = None
 
 
 @dlt.source(schema=new_schema(), max_table_nesting=0)
