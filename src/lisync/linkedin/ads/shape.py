@@ -147,16 +147,13 @@ def shape_creative_landing_page(element: dict[str, Any]) -> dict[str, Any] | Non
     ``content.spotlight.landingPage``; sponsored content points to a post (``content.reference``), whose
     landing page the creative does not carry (see :func:`shape_sponsored_landing_page`).
     """
-    creative_id = _id_text(element.get("id"))
     content = element.get("content")
-    if creative_id is None or not isinstance(content, dict):
+    if not isinstance(content, dict):
         return None
     for member, content_type in LANDING_PAGE_CONTENT:
         page = dig(content, member, "landingPage")
         if isinstance(page, str) and page.strip():
-            return {"creative_id": creative_id, "account_id": _id_text(element.get("account")),
-                    "campaign_id": _id_text(element.get("campaign")), "content_type": content_type,
-                    "landing_page": page}
+            return _landing_page_row(element, content_type, page)
     return None
 
 
@@ -170,11 +167,16 @@ def shape_sponsored_landing_page(element: dict[str, Any], landing_page: str) -> 
     Returns:
         The row (``content_type`` ``SPONSORED``), or ``None`` for an element without an id.
     """
+    return _landing_page_row(element, "SPONSORED", landing_page)
+
+
+def _landing_page_row(element: dict[str, Any], content_type: str, landing_page: str) -> dict[str, Any] | None:
+    """One ``creative_landing_pages`` row for a ``creatives`` element, or ``None`` for an element without an id."""
     creative_id = _id_text(element.get("id"))
     if creative_id is None:
         return None
     return {"creative_id": creative_id, "account_id": _id_text(element.get("account")),
-            "campaign_id": _id_text(element.get("campaign")), "content_type": "SPONSORED",
+            "campaign_id": _id_text(element.get("campaign")), "content_type": content_type,
             "landing_page": landing_page}
 
 

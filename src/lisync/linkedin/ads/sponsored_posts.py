@@ -34,7 +34,6 @@ from lisync.linkedin.http.restli import restli_list
 # 50 encoded post URNs (about 40 characters each) stay under LinkedIn's 4 KB query limit, as for media.
 POSTS_BATCH_SIZE = 50
 POST_REFERENCE_PREFIXES = ("urn:li:share:", "urn:li:ugcPost:")
-SPONSORED = "SPONSORED"
 POSTS_FORBIDDEN_NOTE = ("creative_landing_pages: LinkedIn refused to read the posts sponsored creatives point to "
                         "(403), so sponsored content has no landing page this run. Sign in with "
                         "r_organization_social and a post-reading role (ADMINISTRATOR, "
