@@ -118,10 +118,11 @@ def run(
     Example: lisync run ad_accounts campaign_metadata --accounts 5100001 --duckdb lisync.duckdb
     """
     from lisync.config.parse import parse_date
-    from lisync.run.memory import return_freed_memory
+    from lisync.run.memory import return_freed_memory, settle_garbage_collector
     from lisync.run.pipeline import run as runner_run
 
     return_freed_memory()
+    settle_garbage_collector()
     try:
         settings = build_settings(
             pipelines, lead_pii=lead_pii, start_date=start_date, end_date=end_date,

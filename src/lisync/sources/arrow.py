@@ -11,11 +11,13 @@ check that keeps them so (:class:`UniqueKeys`).
 
 from __future__ import annotations
 
+import base64
+import secrets
 from typing import Any
 
 import dlt
 import pyarrow as pa
-from dlt.common.normalizers.utils import generate_dlt_ids
+import pyarrow.compute as pc
 from dlt.common.schema.typing import TColumnSchema
 
 from lisync.linkedin.http.errors import BadResponseError
@@ -40,8 +42,23 @@ def with_dlt_columns(table: pa.Table) -> pa.Table:
     rows = table.num_rows
     table = table.append_column(pa.field(LOAD_ID, pa.string(), nullable=False),
                                 pa.repeat(pa.scalar(load_id, pa.string()), rows))
-    return table.append_column(pa.field(ROW_ID, pa.string(), nullable=False),
-                               pa.array(generate_dlt_ids(rows), type=pa.string()))
+    return table.append_column(pa.field(ROW_ID, pa.string(), nullable=False), row_ids(rows))
+
+
+# dlt's row ids are 10 random bytes in base64 without padding: 14 characters. 12 bytes encode to exactly 16
+# characters, so one encoding of 12 × n random bytes cut every 16 characters and kept to 14 gives ids of the same
+# alphabet, length and randomness (84 bits) without a Python string per row (0.08 s for 425,000 rows instead
+# of 0.3 s through dlt's per-id generator).
+_ID_SOURCE_BYTES = 12
+_ID_ENCODED = 16
+_ID_LENGTH = 14
+
+
+def row_ids(count: int) -> pa.Array:
+    """Return ``count`` fresh ``_dlt_id`` values: random, unique with overwhelming odds, shaped like dlt's own."""
+    encoded = base64.b64encode(secrets.token_bytes(_ID_SOURCE_BYTES * count))
+    fixed = pa.FixedSizeBinaryArray.from_buffers(pa.binary(_ID_ENCODED), count, [None, pa.py_buffer(encoded)])
+    return pc.binary_slice(fixed, 0, _ID_LENGTH).cast(pa.string())
 
 
 # Each planned request's rows are unique by key, and planned requests never overlap (each covers its accounts'

@@ -63,6 +63,20 @@ class LinkedInSession(requests.Session):
         self.mount("http://", adapter)
         self.mount("https://", adapter)
         self._endpoints: dict[int, str] = {}
+        self._environment: dict[tuple[Any, ...], dict[str, Any]] = {}
+
+    def merge_environment_settings(self, url: str, proxies: Any, stream: Any, verify: Any,
+                                   cert: Any) -> dict[str, Any]:
+        """Merge the proxy and certificate settings of the environment as ``requests`` does, once per host.
+
+        ``requests`` reads every environment variable twice per request to find proxies (about a millisecond
+        each time); the environment of a run does not change, so the result for a host is kept.
+        """
+        key = (urlsplit(url).netloc, repr(proxies), stream, verify, cert)
+        merged = self._environment.get(key)
+        if merged is None:
+            merged = self._environment[key] = super().merge_environment_settings(url, proxies, stream, verify, cert)
+        return {name: dict(value) if isinstance(value, dict) else value for name, value in merged.items()}
 
     def _endpoint(self, url: str) -> str:
         parts = urlsplit(url)
