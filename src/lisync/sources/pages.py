@@ -24,6 +24,11 @@ rows of the shard's organizations (``organization_urn``), so shards share one da
 
 Every table is fed by one shared listing of post pages (dlt evaluates it once), so a run costs one posts
 listing, one statistics call and at most one images and one videos lookup per page of 100 posts.
+
+With ``extract_format`` ``arrow`` (the default) every batch of shaped rows goes to dlt as one Arrow table with
+the contract's column types and dlt's own row columns (:mod:`lisync.linkedin.pages.shape_arrow`), so dlt's
+per-row normalizer is skipped; the child tables' hard-delete marker rows are rows of that table like any other
+(the flag only matters to dlt's merge SQL, whatever the file format). ``dicts`` yields the rows themselves.
 """
 
 from __future__ import annotations
@@ -31,9 +36,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 import dlt
+import pyarrow as pa
 from dlt.extract.resource import DltResource
 
 from lisync.config.settings import RunSettings
@@ -49,6 +55,7 @@ from lisync.linkedin.pages.posts import (
     day_start_ms,
     read_organization_posts,
 )
+from lisync.linkedin.pages.shape_arrow import rows_table
 from lisync.linkedin.pages.shape_posts import CHILD_TABLES, shape_child_rows, shape_post
 from lisync.linkedin.pages.statistics import (
     StatisticsWindow,
@@ -56,6 +63,7 @@ from lisync.linkedin.pages.statistics import (
     plan_statistics_window,
     read_organization_periods,
 )
+from lisync.sources.arrow import dlt_column_hints, with_dlt_columns
 from lisync.sources.incremental import get_savepoint, plan_read_window, set_savepoint
 from lisync.sources.partial import ScopeGuard
 from lisync.spec.hints import dlt_columns, slice_disposition, with_spec
@@ -67,6 +75,10 @@ POSTS_TABLE = "organization_posts"
 DELETED_FLAG = "_dlt_deleted"
 PERIOD_KEY = "period"
 CHILD_MERGE = {"disposition": "merge", "strategy": "delete-insert"}
+# The hard-delete flag as an Arrow column: True on a marker row, NULL on every other row.
+DELETED_FIELD = pa.field(DELETED_FLAG, pa.bool_())
+
+TItems: TypeAlias = list[dict[str, Any]] | pa.Table
 
 
 @dataclass(frozen=True)
@@ -90,6 +102,24 @@ class PagesInputs:
     add_note: Callable[[str], None]
 
 
+def extract_items(rows: list[dict[str, Any]], table: str, arrow: bool, extra: tuple[pa.Field, ...] = ()) -> TItems:
+    """Return shaped ``rows`` of ``table`` as dlt gets them: the rows, or with ``arrow`` one Arrow table.
+
+    The Arrow table carries the contract's columns, ``extra``'s and dlt's ``_dlt_load_id``/``_dlt_id`` (so it must
+    be called while dlt extracts). An empty batch stays the empty list the dict path yields.
+    """
+    if not arrow or not rows:
+        return rows
+    return with_dlt_columns(rows_table(table, rows, extra))
+
+
+def _with_arrow_hints(resource: DltResource, arrow: bool) -> DltResource:
+    """Declare dlt's row columns on ``resource`` when it yields Arrow tables (dlt declares them itself for dicts)."""
+    if arrow:
+        resource.apply_hints(columns=dlt_column_hints())
+    return resource
+
+
 @dlt.source(schema=new_schema(), max_table_nesting=0)
 def pages_source(pipelines: list[str], inputs: PagesInputs) -> list[DltResource]:
     """The resources of the ``pages`` pipelines in ``pipelines``."""
@@ -105,13 +135,14 @@ def pages_resource(inputs: PagesInputs) -> DltResource:
     """The ``organization_pages`` resource (one time-bound call per finder and organization)."""
     period, organizations = inputs.settings.period, inputs.organizations
     client, today, start_date = inputs.client, inputs.today, inputs.settings.start_date
+    arrow = inputs.settings.extract_format == "arrow"
 
     def read_periods(organization: Organization, window: StatisticsWindow) -> list[dict[str, Any]] | None:
         return inputs.guard.guarded("organization", organization.id,
                                     lambda _: list(read_organization_periods(client, organization, window)))
 
     @dlt.resource(name=PAGES_TABLE)
-    def organization_pages() -> Iterator[list[dict[str, Any]]]:
+    def organization_pages() -> Iterator[TItems]:
         state = dlt.current.resource_state()
         loaded = state.get(PERIOD_KEY)
         if loaded and loaded != period:
@@ -127,10 +158,10 @@ def pages_resource(inputs: PagesInputs) -> DltResource:
             rows = read_periods(organization, window)
             if rows:
                 state[PERIOD_KEY] = period
-                yield rows
+                yield extract_items(rows, PAGES_TABLE, arrow)
                 set_savepoint(state, scope, last_day_of_period(max(r["metric_date"] for r in rows), period))
 
-    return with_spec(organization_pages(), "merge")
+    return _with_arrow_hints(with_spec(organization_pages(), "merge"), arrow)
 
 
 def posts_plan(settings: RunSettings, today: dt.date) -> PostsPlan:
@@ -181,6 +212,8 @@ def posts_resources(inputs: PagesInputs, plan: PostsPlan | None = None,
     """
     plan = plan or posts_plan(inputs.settings, inputs.today)
     history = inputs.settings.keep_metrics_history
+    arrow = inputs.settings.extract_format == "arrow"
+    markers = () if plan.full else (DELETED_FIELD,)
     metric_date = inputs.today if history else None
     client, organizations = inputs.client, inputs.organizations
     resolver = MediaResolver(client, inputs.add_note)
@@ -192,21 +225,21 @@ def posts_resources(inputs: PagesInputs, plan: PostsPlan | None = None,
             on_refused=lambda org_id, error: inputs.guard.record_skip("organization", org_id, error))
 
     @dlt.transformer(name=POSTS_TABLE)
-    def organization_posts(batch: PostBatch) -> Iterator[list[dict[str, Any]]]:
+    def organization_posts(batch: PostBatch) -> Iterator[TItems]:
         org = batch.organization.urn
-        yield [shape_post(p, org, batch.media, batch.statistics.get(str(p.get("id"))), metric_date)
-               for p in batch.posts]
+        yield extract_items([shape_post(p, org, batch.media, batch.statistics.get(str(p.get("id"))), metric_date)
+                             for p in batch.posts], POSTS_TABLE, arrow)
 
     def child(table: str) -> DltResource:
         @dlt.transformer(name=table)
-        def rows(batch: PostBatch) -> Iterator[list[dict[str, Any]]]:
+        def rows(batch: PostBatch) -> Iterator[TItems]:
             org = batch.organization.urn
             out: list[dict[str, Any]] = []
             for post in batch.posts:
                 if not plan.full:
                     out.append({"post_id": str(post.get("id")), "organization_urn": org, DELETED_FLAG: True})
                 out.extend(shape_child_rows(table, post, org, batch.media))
-            yield out
+            yield extract_items(out, table, arrow, markers)
 
         return rows
 
@@ -215,7 +248,7 @@ def posts_resources(inputs: PagesInputs, plan: PostsPlan | None = None,
     resources = [_posts_table_hints(raw | organization_posts, history, plan.full, shard_organizations)]
     resources += [_child_table_hints(raw | child(table), table, plan.full, shard_organizations)
                   for table in CHILD_TABLES]
-    return resources
+    return [_with_arrow_hints(resource, arrow) for resource in resources]
 
 
 @dataclass(frozen=True)

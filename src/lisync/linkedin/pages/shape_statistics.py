@@ -46,9 +46,13 @@ def _column_names() -> tuple[str, ...]:
     return tuple(table_spec(TABLE).column_names)
 
 
-def _view_value(views: Mapping[str, Any], column: str) -> float | None:
-    """Return the ``views`` statistic behind a ``…pageviews`` / ``…uniquepageviews`` column."""
-    lowered = {key.lower(): value for key, value in views.items() if isinstance(value, Mapping)}
+def _lowered_views(views: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """Return the ``views`` records by lower-cased key (the column names' spelling), once per row."""
+    return {key.lower(): value for key, value in views.items() if isinstance(value, Mapping)}
+
+
+def _view_value(lowered: Mapping[str, Mapping[str, Any]], column: str) -> float | None:
+    """Return the statistic behind a ``…pageviews`` / ``…uniquepageviews`` column (``views`` lower-cased)."""
     if column.endswith(_UNIQUE_SUFFIX):
         entry = lowered.get(column[: -len(_UNIQUE_SUFFIX)] + _VIEWS_SUFFIX)
         return to_float(entry.get("uniquePageViews")) if entry else None
@@ -89,7 +93,7 @@ def shape_page_row(metric_date: dt.date, organization_urn: str, organization_nam
         Exactly the spec's columns.
 
     """
-    views = (page_statistics or {}).get("views") or {}
+    views = _lowered_views((page_statistics or {}).get("views") or {})
     clicks = (page_statistics or {}).get("clicks") or {}
     row: dict[str, Any] = {}
     for column in _column_names():
