@@ -39,6 +39,7 @@ from lisync.run.destinations import (
 )
 from lisync.run.discovery import discover_scope
 from lisync.run.families import build_sources
+from lisync.run.first_load import insert_into_new_tables
 from lisync.run.heal import clear_interrupted_jobs, drop_replayed_rows
 from lisync.run.history_guard import apply_history_plan, plan_history, split_for_refresh
 from lisync.run.interrupt import Interrupted, is_interrupt, steps_intercepting_ctrl_c, stop_if_interrupted
@@ -163,6 +164,8 @@ def run(settings: RunSettings, token_provider: TokenProvider | None = None, show
             with duckdb_write_lock(_duckdb_file(settings)):  # the destination's history stays: history_guard
                 history = plan_history(pipeline, settings, tables)
             apply_history_plan(sources, history)
+            with duckdb_write_lock(_duckdb_file(settings)):  # a new table is created by a plain insert: first_load
+                insert_into_new_tables(pipeline, sources)
             kept_note = history.note()
             if kept_note:
                 summary.add_note(kept_note)
