@@ -9,7 +9,8 @@ The bench world W20 is bench/analytics.py's: 20 ad accounts × 5 campaign groups
 accounts, 16× = 320). For each world the sandbox answers once, through a recording proxy, to a lisync run
 of the tables; the answers go to ``--cache`` (recorded once, reused by later invocations). Then a loopback
 replay server serves them from disk, and each measured ``lisync run`` (a child process: its CPU time, user +
-system, and its peak RSS come from ``wait4``) replicates the tables into a fresh destination, once per
+system, and its peak RSS come from ``wait4``; its peak private memory, RSS without the shared libraries' pages,
+is sampled from ``/proc``) replicates the tables into a fresh destination, once per
 extraction path. The sandbox is not running while lisync is measured. Runs verify the load as
 ``lisync run`` does by default (account-month totals), unless ``--no-verify``; the recording follows
 the same choice, so a recording made with verification also serves runs without it.
@@ -24,6 +25,7 @@ import os
 import pstats
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -47,6 +49,7 @@ class Run:
     seconds: float
     cpu_seconds: float
     peak_rss_mb: float
+    peak_private_mb: float
     summary: dict[str, Any]
     checksum: tuple[Any, ...]
 
@@ -91,18 +94,49 @@ def record(folder: Path, accounts: int, days: int, tables: list[str]) -> None:
         sandbox.close()
 
 
-def measure(args: list[str], folder: Path, env: dict[str, str], profile: Path | None) -> tuple[float, Any]:
-    """Run ``lisync`` with ``args`` in a child process; return wall seconds and its rusage."""
+class PrivatePeak:
+    """The peak of a process's private memory (``RssAnon``: RSS without the shared libraries' mapped files).
+
+    Sampled every 20 ms from ``/proc`` while the process runs, so a shorter peak can be missed.
+    """
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_kb = 0
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self) -> None:
+        status = Path(f"/proc/{self.pid}/status")
+        while True:
+            try:
+                text = status.read_text()
+            except OSError:  # the process is gone
+                return
+            for line in text.splitlines():
+                if line.startswith("RssAnon:"):
+                    self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+            time.sleep(0.02)
+
+    def stop(self) -> float:
+        """Wait for the sampler to see the process gone; return the peak in MB."""
+        self._thread.join(timeout=1)
+        return self.peak_kb / 1024
+
+
+def measure(args: list[str], folder: Path, env: dict[str, str], profile: Path | None) -> tuple[float, Any, float]:
+    """Run ``lisync`` with ``args`` in a child process; return wall seconds, its rusage and peak private MB."""
     command = [*LISYNC, *args]
     if profile is not None:
         command = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "lisync.cli", *args]
     started = time.monotonic()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=folder, env=env)
+    private = PrivatePeak(proc.pid)
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.monotonic() - started
     if status != 0:
         raise RuntimeError(f"lisync run failed: {proc.stderr.read().decode()[-3000:] if proc.stderr else ''}")
-    return seconds, usage
+    return seconds, usage, private.stop()
 
 
 def checksum(destination: str, where: str, dataset: str, tables: list[str]) -> tuple[Any, ...]:
@@ -148,9 +182,9 @@ def run_once(base_url: str, tables: list[str], days: int, extract_format: str, o
         where = str(folder / "bench.duckdb")
         destination = ["--duckdb", where]
     args = lisync_args(tables, base_url, folder, days, extract_format, destination, options.verify)
-    seconds, usage = measure(args, folder, env, profile)
+    seconds, usage, private_mb = measure(args, folder, env, profile)
     summary = json.loads((folder / "summary.json").read_text())
-    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, summary,
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, private_mb, summary,
                checksum(options.destination, where, dataset, tables))
 
 
@@ -187,8 +221,8 @@ def main() -> None:
           f"tables {', '.join(tables)} into {options.destination}; {options.days} days; replayed answers; "
           f"{'verified' if options.verify else 'not verified'}; DuckDB settings {options.duckdb_config or 'default'}\n")
     print("| world | path | rows | API requests | wall s | rows/s | CPU s (user+sys) | CPU s per 1,000 rows "
-          "| peak RSS MB |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+          "| peak RSS MB | peak private MB |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for scale in (int(s) for s in options.scales.split(",")):
         accounts = options.accounts * scale
         folder = options.cache / f"a{accounts}-d{options.days}-{'-'.join(tables)}"
@@ -213,7 +247,7 @@ def main() -> None:
                     print(f"| {label} ({accounts * 100:,} creatives) | {extract_format} | {m.rows:,} | "
                           f"{m.summary['requests']['total']:,} | {m.seconds:.1f} | {m.rows / m.seconds:,.0f} | "
                           f"{m.cpu_seconds:.2f} | {1000 * m.cpu_seconds / max(m.rows, 1):.3f} | "
-                          f"{m.peak_rss_mb:.0f} |", flush=True)
+                          f"{m.peak_rss_mb:.0f} | {m.peak_private_mb:.0f} |", flush=True)
                     if profile is not None:
                         print_profile(profile)
         finally:

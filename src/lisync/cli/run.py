@@ -104,8 +104,8 @@ def run(
         "account-month totals and posts with its listing, repair what differs, and fail if a difference "
         "remains.")] = True,
     extract_format: Annotated[str | None, typer.Option(
-        help="How performance rows travel to dlt: arrow (default: Arrow tables, no per-row normalization) or "
-        "dicts.")] = None,
+        help="How rows travel to dlt: arrow (default: Arrow tables with the contract's types, no per-row "
+        "normalization; performance, report, page statistics and posts tables) or dicts.")] = None,
     full_refresh: Annotated[bool, typer.Option(
         "--full-refresh", help="Drop the selected pipelines' tables and savepoints in the destination first, then "
         "re-read them from the start date (asks once; --yes skips the question).")] = False,

@@ -70,8 +70,9 @@ class RunSettings:
         extended_metrics: Add the metrics LinkedIn added since the contract (per ``api_version``) as nullable
             columns on the performance tables.
         custom_reports: Custom reports declared in ``[sources.linkedin.custom_reports.<name>]``, by name.
-        extract_format: How performance rows travel to dlt: ``arrow`` (Arrow tables, no per-row
-            normalization; see :mod:`lisync.linkedin.analytics.columns`) or ``dicts`` (one dict per row).
+        extract_format: How rows travel to dlt: ``arrow`` (Arrow tables with the contract's types, no per-row
+            normalization: the performance and report tables, page statistics, posts and their child tables, and
+            verify's repairs; see :mod:`lisync.linkedin.analytics.columns`) or ``dicts`` (one dict per row).
         verify: After the load, reconcile performance rows with LinkedIn's account-month totals (and posts with
             its listing), repair differences, and fail when one remains (:mod:`lisync.run.verify`).
     """

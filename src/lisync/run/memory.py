@@ -6,37 +6,25 @@ mapped after use; and Arrow's default pool (mimalloc or jemalloc) caches freed p
 peak RSS of a run the sum of its phases (extract, then the DuckDB merge) instead of their maximum.
 The CLI applies these once, at the start of ``lisync run``; a library caller keeps its own process's
 settings. The same start also settles Python's garbage collector (:func:`settle_garbage_collector`).
-DuckDB's buffer pool is bounded too (:func:`duckdb_global_config`, for every DuckDB destination lisync makes).
+DuckDB's buffer pool is bounded too (:func:`duckdb_global_config`, for every DuckDB destination lisync makes),
+and the analytics fetch trims glibc's heaps after each planned request (:mod:`lisync.allocator`).
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import gc
-import logging
 from typing import Any
 
 import dlt
 import pyarrow as pa
 
-log = logging.getLogger("lisync")
-
-M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter number (malloc.h)
-MMAP_THRESHOLD_BYTES = 128 * 1024  # glibc's default; setting it explicitly stops it from growing
+from lisync.allocator import fix_mmap_threshold
 
 
 def return_freed_memory() -> None:
     """Make large freed buffers go back to the system: a fixed mmap threshold and Arrow's system pool."""
     pa.set_memory_pool(pa.system_memory_pool())
-    name = ctypes.util.find_library("c")
-    if not name:
-        return
-    try:
-        libc = ctypes.CDLL(name)
-        libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
-    except (OSError, AttributeError):  # not glibc (musl, macOS): its allocator's own defaults apply
-        log.debug("mallopt is not available; allocator defaults apply")
+    fix_mmap_threshold()
 
 
 # Python's cyclic collector runs a young collection every 700 new container objects and a full one now and

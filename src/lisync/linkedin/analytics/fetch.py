@@ -21,6 +21,7 @@ from typing import Any, Literal, overload
 
 import pyarrow as pa
 
+from lisync.allocator import trim_freed_memory
 from lisync.linkedin.analytics.columns import ColumnarRows, text_metric_fields
 from lisync.linkedin.analytics.fields import KEY_FIELDS, REACH_MAX_RANGE_DAYS, REACH_METRICS
 from lisync.linkedin.analytics.planner import (
@@ -347,6 +348,8 @@ def run_report(client: LinkedInClient, report: ReportSpec, loads: Sequence[Accou
         observed_rows += len(rows)
         observed_estimate += max(request.estimated_rows, 1)
         yield rows
+        del rows
+        trim_freed_memory()  # what the request's answers and columns left in the heaps goes back: lisync.allocator
         measured = min(1.0, max(0.01, observed_rows / observed_estimate))
         stats.density = measured
         if queue and abs(measured - density) > 0.1 * density:

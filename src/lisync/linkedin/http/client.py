@@ -20,14 +20,13 @@ from typing import Any
 from dlt.common.jsonpath import compile_path
 from dlt.sources.helpers.rest_client.client import RESTClient
 from dlt.sources.helpers.rest_client.paginators import BasePaginator
-from requests.adapters import HTTPAdapter
 
 from lisync.linkedin.http.bearer import LinkedInAuth, TokenProvider
 from lisync.linkedin.http.errors import BadResponseError
 from lisync.linkedin.http.paging import CursorPaginator, OffsetPaginator
 from lisync.linkedin.http.restli import encode_query
 from lisync.linkedin.http.retry import RetryController, RetryPolicy, cached_json, parse_hook
-from lisync.linkedin.http.session import LinkedInSession
+from lisync.linkedin.http.session import LargeReadAdapter, LinkedInSession
 from lisync.linkedin.http.stats import RequestStats, endpoint_key
 from lisync.linkedin.http.version import DEFAULT_API_BASE_URL, DEFAULT_API_VERSION
 
@@ -73,7 +72,7 @@ class LinkedInClient:
         self.retry_policy = policy
         self._retry = RetryController(policy, on_retry=self.stats.count_retry)
         self._auth = LinkedInAuth(token_provider)
-        self._adapter = HTTPAdapter(pool_maxsize=max(10, policy.max_concurrency))
+        self._adapter = LargeReadAdapter(pool_maxsize=max(10, policy.max_concurrency))
         self._slots = threading.BoundedSemaphore(policy.max_concurrency)
         self._local = threading.local()
 
