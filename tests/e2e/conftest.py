@@ -138,6 +138,17 @@ class Runner:
         with contextlib.closing(self.connect()) as conn:
             return conn.execute(sql.replace("{ds}", self.dataset), params or []).fetchall()
 
+    def write(self, sql: str) -> None:
+        """Run one changing statement (tests tamper with landed rows) against the destination; ``{ds}`` expands."""
+        sql = sql.replace("{ds}", self.dataset)
+        if self.destination == "postgres":
+            assert self.postgres_dsn
+            with contextlib.closing(PostgresConnection(self.postgres_dsn)) as pg:
+                pg.execute(sql)
+            return
+        with contextlib.closing(duckdb.connect(str(self.db_path))) as conn:
+            conn.execute(sql)
+
     def scalar(self, sql: str, params: list[Any] | None = None) -> Any:
         """Return the first column of the first row of ``sql``."""
         return self.query(sql, params)[0][0]
@@ -194,3 +205,34 @@ def runner(request: pytest.FixtureRequest, e2e_sandbox: SandboxServer, tmp_path:
         yield pg_runner
     finally:
         pg_runner.drop_dataset()
+
+
+@pytest.fixture
+def twin(runner: Runner, tmp_path: Path) -> Iterator[Runner]:
+    """A second destination of the same kind as ``runner``'s, against the same sandbox."""
+    dataset = unique_dataset() if runner.destination == "postgres" else runner.dataset
+    other = Runner(runner.sandbox, tmp_path / "twin", dataset=dataset, destination=runner.destination,
+                   postgres_dsn=runner.postgres_dsn)
+    (tmp_path / "twin").mkdir()
+    try:
+        yield other
+    finally:
+        other.drop_dataset()
+
+
+def table_columns(runner: Runner, table: str) -> list[tuple[Any, ...]]:
+    """Every column of ``table`` (dlt's included) with its type and nullability, by name."""
+    return sorted(runner.query(
+        "select column_name, data_type, is_nullable from information_schema.columns "
+        "where table_schema = ? and table_name = ?", [runner.dataset, table]))
+
+
+def table_comments(runner: Runner, table: str) -> list[tuple[Any, ...]]:
+    """Column comments (descriptions) of ``table``."""
+    if runner.destination == "postgres":
+        sql = ("select a.attname, col_description(a.attrelid, a.attnum) from pg_attribute a "
+               "join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace "
+               "where n.nspname = ? and c.relname = ? and a.attnum > 0 and not a.attisdropped")
+    else:
+        sql = "select column_name, comment from duckdb_columns() where schema_name = ? and table_name = ?"
+    return sorted(runner.query(sql, [runner.dataset, table]))

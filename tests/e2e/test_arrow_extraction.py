@@ -9,13 +9,12 @@ path keeps working with the other.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import dlt
 import pytest
-from tests.e2e.conftest import TODAY, Runner, unique_dataset
+from tests.e2e.conftest import TODAY, Runner, table_columns, table_comments
 
 from lisync.linkedin.analytics.custom_reports import parse_custom_reports
 from lisync.sandbox.config import SandboxConfig
@@ -36,40 +35,12 @@ CUSTOM = parse_custom_reports({
 })
 
 
-@pytest.fixture
-def twin(runner: Runner, tmp_path: Path) -> Iterator[Runner]:
-    """A second destination of the same kind as ``runner``'s, against the same sandbox."""
-    dataset = unique_dataset() if runner.destination == "postgres" else runner.dataset
-    other = Runner(runner.sandbox, tmp_path / "twin", dataset=dataset, destination=runner.destination,
-                   postgres_dsn=runner.postgres_dsn)
-    (tmp_path / "twin").mkdir()
-    try:
-        yield other
-    finally:
-        other.drop_dataset()
 
-
-def _columns(runner: Runner, table: str) -> list[tuple[Any, ...]]:
-    """Every column of ``table`` (dlt's included) with its type and nullability, by name."""
-    return sorted(runner.query(
-        "select column_name, data_type, is_nullable from information_schema.columns "
-        "where table_schema = ? and table_name = ?", [runner.dataset, table]))
-
-
-def _comments(runner: Runner, table: str) -> list[tuple[Any, ...]]:
-    """Column comments (descriptions) of ``table``."""
-    if runner.destination == "postgres":
-        sql = ("select a.attname, col_description(a.attrelid, a.attnum) from pg_attribute a "
-               "join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace "
-               "where n.nspname = ? and c.relname = ? and a.attnum > 0 and not a.attisdropped")
-    else:
-        sql = "select column_name, comment from duckdb_columns() where schema_name = ? and table_name = ?"
-    return sorted(runner.query(sql, [runner.dataset, table]))
 
 
 def _all_cells(runner: Runner, table: str) -> list[tuple[Any, ...]]:
     """Every row of ``table`` in every column but dlt's (opted-in newer metrics included), by key."""
-    names = [c for c, _, _ in _columns(runner, table) if not c.startswith("_dlt")]
+    names = [c for c, _, _ in table_columns(runner, table) if not c.startswith("_dlt")]
     select = ", ".join(f'"{c}"' for c in names)
     key = ", ".join(f'"{c}"' for c in (table_spec(table).primary_key if table in all_tables() else names))
     return runner.query(f'select {select} from {{ds}}."{table}" order by {key}')
@@ -109,8 +80,8 @@ def _assert_alike(runner: Runner, twin: Runner, tables: tuple[str, ...], **overr
             for want, got in zip(expected, landed, strict=True):
                 assert got == want
                 assert [type(v) for v in got] == [type(v) for v in want]
-        assert _columns(twin, table) == _columns(runner, table)
-        assert _comments(twin, table) == _comments(runner, table)
+        assert table_columns(twin, table) == table_columns(runner, table)
+        assert table_comments(twin, table) == table_comments(runner, table)
         ids = twin.scalar(f'select count(distinct _dlt_id) from {{ds}}."{table}" where _dlt_load_id is not null')
         assert ids == twin.scalar(f'select count(*) from {{ds}}."{table}"')
         expected, landed = _all_cells(runner, table), _all_cells(twin, table)
@@ -154,7 +125,7 @@ def test_demographics_daily_land_alike(runner: Runner, twin: Runner) -> None:
 def test_custom_reports_land_alike(runner: Runner, twin: Runner) -> None:
     _assert_alike(runner, twin, tuple(CUSTOM), custom_reports=CUSTOM)
     for table in CUSTOM:  # the metric LinkedIn answers as a string stays text on both paths
-        types = {c: t for c, t, _ in _columns(twin, table)}
+        types = {c: t for c, t, _ in table_columns(twin, table)}
         assert types["costinusd"] in {"text", "character varying", "VARCHAR"}
         assert types["impressions"] in {"double precision", "DOUBLE"}
     assert twin.scalar("select count(*) from {ds}.seniority_spend where account_id is null") == 0
@@ -162,7 +133,7 @@ def test_custom_reports_land_alike(runner: Runner, twin: Runner) -> None:
 
 def test_entity_newer_metrics_land_alike(runner: Runner, twin: Runner) -> None:
     _assert_alike(runner, twin, ENTITY, api_version="202601", extended_metrics=True)
-    extra = [c for c, _, _ in _columns(twin, "account_performance")
+    extra = [c for c, _, _ in table_columns(twin, "account_performance")
              if c not in {col.name for col in table_spec("account_performance").columns} and not c.startswith("_dlt")]
     assert "audiencepenetration" in extra and "videowatchtime" in extra
 
@@ -194,10 +165,10 @@ def test_newer_metrics_land_alike(runner: Runner, twin: Runner) -> None:
     dicts = runner.run("ad_performance", start_date=START, today=TODAY, extract_format="dicts", extended_metrics=True)
     arrow = twin.run("ad_performance", start_date=START, today=TODAY, extract_format="arrow", extended_metrics=True)
     assert dicts.status == arrow.status == "ok", (dicts.error, arrow.error)
-    extra = sorted(c for c, _, _ in _columns(runner, "ad_performance")
+    extra = sorted(c for c, _, _ in table_columns(runner, "ad_performance")
                    if c not in {col.name for col in table_spec("ad_performance").columns} and not c.startswith("_dlt"))
     assert extra  # the opted-in metrics are there
-    assert _columns(twin, "ad_performance") == _columns(runner, "ad_performance")
+    assert table_columns(twin, "ad_performance") == table_columns(runner, "ad_performance")
     select = ", ".join(f'"{c}"' for c in ["metric_date", "creative_id", *extra])
     sql = f'select {select} from {{ds}}.ad_performance order by 1, 2'
     assert twin.query(sql) == runner.query(sql)

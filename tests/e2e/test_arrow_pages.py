@@ -10,13 +10,12 @@ incrementally by Arrow stays equal to one loaded by dicts only.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import dlt
 import httpx
 import pytest
-from tests.e2e.conftest import TODAY, Runner, unique_dataset
+from tests.e2e.conftest import TODAY, Runner, table_columns, table_comments
 
 from lisync.run.summary import RunSummary
 from lisync.sandbox.config import SandboxConfig
@@ -38,45 +37,17 @@ def e2e_sandbox() -> Iterator[SandboxServer]:
         yield server
 
 
-@pytest.fixture
-def twin(runner: Runner, tmp_path: Path) -> Iterator[Runner]:
-    """A second destination of the same kind as ``runner``'s, against the same sandbox."""
-    dataset = unique_dataset() if runner.destination == "postgres" else runner.dataset
-    other = Runner(runner.sandbox, tmp_path / "twin", dataset=dataset, destination=runner.destination,
-                   postgres_dsn=runner.postgres_dsn)
-    (tmp_path / "twin").mkdir()
-    try:
-        yield other
-    finally:
-        other.drop_dataset()
-
 
 def advance_clock(runner: Runner, days: int) -> None:
     """Move the sandbox's today through its admin API."""
     httpx.post(f"{runner.sandbox.base_url}/_sandbox/clock", json={"advance_days": days}).raise_for_status()
 
 
-def columns(runner: Runner, table: str) -> list[tuple[Any, ...]]:
-    """Every column of ``table`` (dlt's included) with its type and nullability, by name."""
-    return sorted(runner.query(
-        "select column_name, data_type, is_nullable from information_schema.columns "
-        "where table_schema = ? and table_name = ?", [runner.dataset, table]))
-
-
-def comments(runner: Runner, table: str) -> list[tuple[Any, ...]]:
-    """Column comments (descriptions) of ``table``."""
-    if runner.destination == "postgres":
-        sql = ("select a.attname, col_description(a.attrelid, a.attnum) from pg_attribute a "
-               "join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace "
-               "where n.nspname = ? and c.relname = ? and a.attnum > 0 and not a.attisdropped")
-    else:
-        sql = "select column_name, comment from duckdb_columns() where schema_name = ? and table_name = ?"
-    return sorted(runner.query(sql, [runner.dataset, table]))
 
 
 def all_cells(runner: Runner, table: str) -> list[tuple[Any, ...]]:
     """Every row of ``table`` in every column but dlt's row columns (the hard-delete flag included), ordered."""
-    names = [c for c, _, _ in columns(runner, table) if c not in ("_dlt_load_id", "_dlt_id")]
+    names = [c for c, _, _ in table_columns(runner, table) if c not in ("_dlt_load_id", "_dlt_id")]
     select = ", ".join(f'"{c}"' for c in names)
     return runner.query(f'select {select} from {{ds}}."{table}" order by {select}')
 
@@ -108,8 +79,8 @@ def run_both(runner: Runner, twin: Runner, first: str, **options: Any) -> tuple[
 def assert_same_tables(landed: Runner, expected: Runner) -> None:
     """Every pages table of ``landed`` equals ``expected``'s: cells, Python types, columns, types and comments."""
     for table in TABLES:
-        assert columns(landed, table) == columns(expected, table), table
-        assert comments(landed, table) == comments(expected, table), table
+        assert table_columns(landed, table) == table_columns(expected, table), table
+        assert table_comments(landed, table) == table_comments(expected, table), table
         want, got = expected.snapshot(table), landed.snapshot(table)
         assert len(got) == len(want) > 0, table
         assert got == want, table
@@ -138,7 +109,7 @@ def test_arrow_and_dicts_land_the_same_pages_tables(runner: Runner, twin: Runner
     dated = runner.scalar("select count(*) from {ds}.organization_posts where metric_date = ?", [TODAY])
     assert dated == (runner.scalar("select count(*) from {ds}.organization_posts") if history else 0)
     for table in CHILDREN:  # the hard-delete marker rows never land
-        flagged = [c for c, _, _ in columns(runner, table) if c == DELETED_FLAG]
+        flagged = [c for c, _, _ in table_columns(runner, table) if c == DELETED_FLAG]
         if flagged:
             assert runner.scalar(f'select count(*) from {{ds}}."{table}" where "{DELETED_FLAG}" is not null') == 0
         assert bool(flagged) == (options.get("posts_replication") != "full"), table
@@ -160,5 +131,5 @@ def test_a_dicts_destination_loaded_on_by_arrow_stays_like_dicts(runner: Runner,
     if history:  # every re-read post has a second, later snapshot
         later = runner.scalar("select count(*) from {ds}.organization_posts where metric_date > ?", [TODAY])
         assert later > 0
-    columns_of_posts = {c for c, _, _ in columns(runner, "organization_posts")}
+    columns_of_posts = {c for c, _, _ in table_columns(runner, "organization_posts")}
     assert set(table_spec("organization_posts").column_names) < columns_of_posts

@@ -8,12 +8,10 @@ exactly what was landed. Reach is never summed, so never verified.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from typing import Any
 
-import duckdb
-from tests.e2e.conftest import TODAY, PostgresConnection, Runner
+from tests.e2e.conftest import TODAY, Runner
 
 from lisync.linkedin.analytics.report_fields import NON_ADDITIVE_METRICS
 from lisync.run.reconcile import ENTITY_TABLES, VERIFIED_TABLES, table_metrics
@@ -23,17 +21,6 @@ from lisync.run.verify_destination import verify_destination
 START = TODAY - dt.timedelta(days=120)
 TABLES = ("ad_performance", *ENTITY_TABLES)
 
-
-def _write(runner: Runner, sql: str) -> None:
-    """Run one tampering statement against the destination (``{ds}`` is the dataset)."""
-    sql = sql.replace("{ds}", runner.dataset)
-    if runner.destination == "postgres":
-        assert runner.postgres_dsn
-        with contextlib.closing(PostgresConnection(runner.postgres_dsn)) as pg:
-            pg.execute(sql)
-        return
-    with contextlib.closing(duckdb.connect(str(runner.db_path))) as conn:
-        conn.execute(sql)
 
 
 def _verify(runner: Runner, repair: bool = False) -> VerifyReport:
@@ -76,8 +63,8 @@ def test_entity_tables_verify_clean_and_tampered_rows_are_named_and_repaired(run
 
     campaign_month = _busiest(runner, "campaign_performance")
     account_month = _busiest(runner, "account_performance")
-    _write(runner, f"delete from {{ds}}.campaign_performance where {_month_filter(*campaign_month)}")
-    _write(runner, "update {ds}.account_performance set impressions = impressions + 7, "
+    runner.write(f"delete from {{ds}}.campaign_performance where {_month_filter(*campaign_month)}")
+    runner.write("update {ds}.account_performance set impressions = impressions + 7, "
                    f"approximatememberreach = approximatememberreach * 3 where {_month_filter(*account_month)}")
     report = _verify(runner)
     assert report.status == "differs"
@@ -94,7 +81,7 @@ def test_entity_tables_verify_clean_and_tampered_rows_are_named_and_repaired(run
 
     # rows lost outside the next run's update window are found and healed by that run's verify step
     group_month = _busiest(runner, "campaign_group_performance")
-    _write(runner, f"delete from {{ds}}.campaign_group_performance where {_month_filter(*group_month)}")
+    runner.write(f"delete from {{ds}}.campaign_group_performance where {_month_filter(*group_month)}")
     again = runner.run(*TABLES, start_date=START, today=TODAY, update_window_days=3)
     assert again.status == "ok", again.error
     assert again.verify is not None

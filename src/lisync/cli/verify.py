@@ -48,6 +48,9 @@ def verify(
     pipeline_name: Annotated[str | None, typer.Option(help="dlt pipeline name (default lisync_<dataset>).")] = None,
     pipelines_dir: Annotated[str | None, typer.Option(help="Folder for dlt's working state (default dlt's).")] = None,
     max_workers: Annotated[str | None, typer.Option(help="Most API requests in flight at once (1-32).")] = None,
+    extract_format: Annotated[str | None, typer.Option(
+        help="How repaired performance rows travel to dlt: arrow (default: Arrow tables) or dicts, as "
+        "`lisync run --extract-format`.")] = None,
     repair: Annotated[bool, typer.Option("--repair", help="Re-read every differing account-month without "
                                          "metadata trimming, upsert it, and verify again.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
@@ -69,7 +72,7 @@ def verify(
             update_window_days=None, accounts=accounts, organizations=organizations, destination=destination,
             duckdb=duckdb, dataset=dataset, api_base_url=api_base_url, api_version=api_version,
             access_token=access_token, pipeline_name=pipeline_name, pipelines_dir=pipelines_dir,
-            destination_credentials=destination_credentials, max_workers=max_workers)
+            destination_credentials=destination_credentials, max_workers=max_workers, extract_format=extract_format)
         if today:
             settings.today = parse_date(today, "--today", today=dt.date.max)
         provider = run_token_provider(settings.access_token)

@@ -43,7 +43,13 @@ from lisync.linkedin.analytics.report_fields import (
     extended_metrics,
     unavailable_metrics,
 )
-from lisync.linkedin.analytics.shape_arrow import custom_report_table, demographics_table, entity_performance_table
+from lisync.linkedin.analytics.shape_arrow import (
+    custom_report_table,
+    demographic_answer_columns,
+    demographics_batch_table,
+    entity_performance_table,
+    summed_report_table,
+)
 from lisync.linkedin.analytics.shape_reports import (
     ENTITY_LEVELS,
     build_entity_index,
@@ -59,7 +65,7 @@ from lisync.linkedin.analytics.shape_reports import (
     with_extended_chunks,
 )
 from lisync.linkedin.analytics.sizing import default_update_window
-from lisync.linkedin.analytics.summed import SummedRows
+from lisync.linkedin.analytics.summed import SummedColumns, SummedRows
 from lisync.linkedin.http.restli import urn_id
 from lisync.sources.analytics import DEFAULT_HISTORY_DAYS, ROW_BATCH, AnalyticsInputs
 from lisync.sources.arrow import dlt_column_hints, with_dlt_columns
@@ -263,19 +269,36 @@ def demographics_resource(inputs: AnalyticsInputs) -> DltResource:
             account_of[campaign_id] = campaign_info.get(campaign_id, ("", {}))[0]
         values: dict[str, str] = {}
         workers = client.retry_policy.max_concurrency
+        # Arrow: an answer holds at most 100 values per period, and both shaping a table and handing it to dlt (which
+        # computes the table schema again for every Arrow item) cost about the same for 10 rows as for 1,000: one
+        # table per answer (about 1,750 at the bench world) cost more CPU than the dict path. So the answers are kept
+        # and shaped together, one table per ROW_BATCH rows (larger batches raised the peak memory of a Postgres load
+        # and saved little CPU) and one at the end.
+        answers: list[tuple[pa.Table, str, str | None, str]] = []
+        pending = 0
+
+        def flush() -> Any:
+            nonlocal answers, pending
+            table = demographics_batch_table(answers, granularity)
+            answers, pending = [], 0
+            return dlt.mark.with_table_name(with_dlt_columns(table), "ad_demographics")
+
         for pivot in pivots:
             report = ReportSpec("ad_demographics", (pivot,), (DEMOGRAPHIC_FIELDS,), granularity=granularity,
                                 facet="campaigns", max_facet_ids=1)
-            for answer in run_report(client, report, loads, stats, budget, workers=workers, arrow=arrow):
+            # Answers are decoded as Python values on both paths (Arrow's JSON reader costs more than it saves on
+            # answers this small); the Arrow path then shapes them as Arrow columns and hands dlt Arrow tables.
+            for answer in run_report(client, report, loads, stats, budget, workers=workers):
                 campaign_id = answer.facet_ids[0]
-                if isinstance(answer, ColumnarRows):  # Arrow: one table per campaign, pivot and window
-                    columns = answer.table()
-                    if columns.num_rows:
+                if arrow:
+                    if len(answer):
+                        columns = demographic_answer_columns(answer)
                         for value in pc.unique(columns.column(pivot_column(0))).to_pylist():
                             values.setdefault(value, value_type(pivot))
-                        table = demographics_table(columns, campaign_id, account_of.get(campaign_id), pivot,
-                                                   granularity)
-                        yield dlt.mark.with_table_name(with_dlt_columns(table), "ad_demographics")
+                        answers.append((columns, campaign_id, account_of.get(campaign_id), pivot))
+                        pending += columns.num_rows
+                        if pending >= ROW_BATCH:
+                            yield flush()
                     continue
                 rows = []
                 for (pivot_values, day), metrics in answer.items():
@@ -283,6 +306,8 @@ def demographics_resource(inputs: AnalyticsInputs) -> DltResource:
                     rows.append(shape_demographic_row(campaign_id, account_of.get(campaign_id), pivot,
                                                       pivot_values[0], day, granularity, metrics))
                 yield from (dlt.mark.with_table_name(batch, "ad_demographics") for batch in _batched(iter(rows)))
+        if answers:
+            yield flush()
         names = lookup_names(client, values, inputs.add_note)
         if values:
             rows = [shape_demographic_value(value, kind, names.get(value)) for value, kind in sorted(values.items())]
@@ -308,14 +333,21 @@ def demographics_resource(inputs: AnalyticsInputs) -> DltResource:
 
 
 def custom_resource(inputs: AnalyticsInputs, report: CustomReport) -> DltResource:
-    """Return the resource of one declared custom report."""
+    """Return the resource of one declared custom report.
+
+    With ``extract_format`` ``arrow`` each planned request's answers are merged as Arrow columns. A report read
+    per account yields them shaped, one table per request; a report summed over accounts reads every metric as
+    text, folds each request's columns into its keys' sums in Arrow (:class:`SummedColumns`, as the dict path's
+    :class:`SummedRows` sums rows) and yields one table at the end.
+    """
     chunks = tuple(tuple(report.metrics[i:i + METRICS_PER_CHUNK])
                    for i in range(0, len(report.metrics), METRICS_PER_CHUNK))
+    # Summed metrics arrive as the text LinkedIn wrote, so their sums are exact decimals (as SummedRows adds).
+    text_fields = custom_text_fields(report) if report.per_account else frozenset(report.metrics)
     spec = ReportSpec(report.name, report.pivots, chunks, granularity=report.granularity,
-                      max_facet_ids=1 if report.demographic else None, text_fields=custom_text_fields(report))
+                      max_facet_ids=1 if report.demographic else None, text_fields=text_fields)
     client = inputs.client
-    # Arrow for reports read per account; a report summed over accounts adds rows across requests as dicts.
-    arrow = inputs.settings.extract_format == "arrow" and report.per_account
+    arrow = inputs.settings.extract_format == "arrow"
     budget = float(inputs.settings.analytics_row_budget or DEFAULT_BUDGET)
     per_day: Callable[[list[dict[str, Any]]], dict[str, int]] = _serving_campaigns
 
@@ -336,14 +368,18 @@ def custom_resource(inputs: AnalyticsInputs, report: CustomReport) -> DltResourc
                 loads.append(_align_to_month(load) if report.granularity == "MONTHLY" else load)
         stats = FetchStats()
         workers = client.retry_policy.max_concurrency
-        summed = SummedRows(report.granularity, report.metrics) if not report.per_account else None
+        summed = SummedRows(report.granularity, report.metrics) if not (report.per_account or arrow) else None
+        summed_columns = SummedColumns(report.granularity, report.metrics) if not report.per_account and arrow \
+            else None
         for merged in run_report(client, spec, loads, stats, budget, workers=workers, arrow=arrow):
             if isinstance(merged, ColumnarRows):  # Arrow: one table per planned request, no per-row work
                 columns = merged.table()
-                if columns.num_rows:
+                period_end = functools.partial(_period_last, report.granularity, request_end=merged.end)
+                if summed_columns is not None:
+                    summed_columns.add(columns, period_end)
+                elif columns.num_rows:
                     yield with_dlt_columns(custom_report_table(
-                        report, columns, functools.partial(_period_last, report.granularity, request_end=merged.end),
-                        merged.facet_ids[0] if report.demographic else None))
+                        report, columns, period_end, merged.facet_ids[0] if report.demographic else None))
                 continue
             if summed is not None:
                 for (values, day), metrics in merged.items():
@@ -355,13 +391,18 @@ def custom_resource(inputs: AnalyticsInputs, report: CustomReport) -> DltResourc
         if summed is not None:
             yield from _batched(shape_custom_row(report, values, row.start, row.end, row.metrics, None)
                                 for values, row in summed.rows())
-            if summed.combined and NON_ADDITIVE_METRICS.intersection(report.metrics):
-                inputs.add_note(f"{report.name}: {summed.combined} rows summed over several adAnalytics requests "
-                                "leave their non-additive metrics empty (add an ACCOUNT or CAMPAIGN pivot to keep "
-                                "them).")
+        if summed_columns is not None:
+            table = summed_columns.table(custom_text_fields(report))
+            if table.num_rows:
+                yield with_dlt_columns(summed_report_table(report, table))
+        totals = summed if summed is not None else summed_columns
+        if totals is not None and totals.combined and NON_ADDITIVE_METRICS.intersection(report.metrics):
+            inputs.add_note(f"{report.name}: {totals.combined} rows summed over several adAnalytics requests "
+                            "leave their non-additive metrics empty (add an ACCOUNT or CAMPAIGN pivot to keep "
+                            "them).")
         plan.commit(state)
         _summary(inputs, report.name, stats, len(loads), plan,
-                 **({"summed_rows": summed.combined} if summed is not None else {}))
+                 **({"summed_rows": totals.combined} if totals is not None else {}))
 
     resource = custom()
     resource.apply_hints(write_disposition="merge", columns=custom_columns(report, report.demographic),
