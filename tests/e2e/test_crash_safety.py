@@ -79,9 +79,12 @@ def read_destination(workdir: Path) -> tuple[dict[str, list[tuple[Any, ...]]], d
             "select table_name from information_schema.tables where table_schema = ?", [DATASET]).fetchall()}
         rows = {t: snapshot(conn, DATASET, t) for t in tables() if t in present}
         savepoints: dict[str, dict[str, str]] = {}
-        if "_dlt_pipeline_state" in present:
-            latest = scalar(conn, f"select state from {DATASET}._dlt_pipeline_state order by version desc limit 1")
-            resources = decompress_state(latest).get("sources", {}).get(DATASET, {}).get("resources", {})
+        # A kill inside the first load can leave the state table created (with the schema) but without its row,
+        # which dlt writes last: then no savepoint was committed.
+        latest = conn.execute(f"select state from {DATASET}._dlt_pipeline_state order by version desc limit 1"
+                              ).fetchone() if "_dlt_pipeline_state" in present else None
+        if latest is not None:
+            resources = decompress_state(latest[0]).get("sources", {}).get(DATASET, {}).get("resources", {})
             savepoints = {name: dict(res.get("savepoints") or {}) for name, res in resources.items()}
         return rows, savepoints
 
