@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -71,3 +72,9 @@ def serve_on_loopback(handler: Callable[[Any], Awaitable[Any]]) -> Iterator[str]
     finally:
         server.should_exit = True
         thread.join(timeout=5)
+
+
+def analytics_element(values: list[str], day: dt.date, **metrics: Any) -> dict[str, Any]:
+    """One adAnalytics element: ``pivotValues``, a one-day ``dateRange`` on ``day`` and the given metrics."""
+    part = {"year": day.year, "month": day.month, "day": day.day}
+    return {"pivotValues": values, "dateRange": {"start": part, "end": part}, **metrics}

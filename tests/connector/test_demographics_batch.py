@@ -14,6 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 from tests.connector.test_analytics_columns import FakeClient
+from tests.support import analytics_element as _element
 
 from lisync.linkedin.analytics.columns import ColumnarRows
 from lisync.linkedin.analytics.fetch import FetchStats, MergedRows, ReportSpec, fetch_request
@@ -29,10 +30,6 @@ from lisync.sources.reports import DEMOGRAPHIC_FIELDS
 M1, M2 = dt.date(2026, 3, 1), dt.date(2026, 4, 1)
 END = dt.date(2026, 4, 20)
 
-
-def _element(values: list[str], day: dt.date, **metrics: Any) -> dict[str, Any]:
-    part = {"year": day.year, "month": day.month, "day": day.day}
-    return {"pivotValues": values, "dateRange": {"start": part, "end": part}, **metrics}
 
 
 def _answer(pivot: str, campaign: str, elements: list[dict[str, Any]]) -> pa.Table:

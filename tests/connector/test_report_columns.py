@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from tests.connector.test_analytics_columns import FakeClient
+from tests.support import analytics_element as _element
 
 from lisync.linkedin.analytics.columns import ColumnarRows
 from lisync.linkedin.analytics.custom_reports import parse_custom_reports
@@ -33,10 +34,6 @@ from lisync.spec.loader import table_spec
 M1, M2 = dt.date(2026, 3, 1), dt.date(2026, 4, 1)
 END = dt.date(2026, 4, 20)
 
-
-def _element(values: list[str], day: dt.date, **metrics: Any) -> dict[str, Any]:
-    part = {"year": day.year, "month": day.month, "day": day.day}
-    return {"pivotValues": values, "dateRange": {"start": part, "end": part}, **metrics}
 
 
 def _both(report: ReportSpec, answers: list[tuple[tuple[str, ...], list[Any]]],

@@ -12,10 +12,11 @@ import contextlib
 import datetime as dt
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+import dlt
 import duckdb
 import psycopg2
 import pytest
@@ -236,3 +237,20 @@ def table_comments(runner: Runner, table: str) -> list[tuple[Any, ...]]:
     else:
         sql = "select column_name, comment from duckdb_columns() where schema_name = ? and table_name = ?"
     return sorted(runner.query(sql, [runner.dataset, table]))
+
+
+def extracted_formats(runner: Runner, tables: Iterable[str]) -> dict[str, set[str]]:
+    """The file formats dlt extracted each of ``tables`` to in the runner's last run (Arrow tables: parquet)."""
+    wanted = set(tables)
+    name = runner.settings().pipeline_name
+    assert name
+    trace = dlt.attach(pipeline_name=name, pipelines_dir=str(runner.pipelines_dir)).last_trace
+    assert trace is not None and trace.last_extract_info is not None
+    formats: dict[str, set[str]] = {}
+    for metrics in trace.last_extract_info.metrics.values():
+        for step in metrics:
+            for job in step["job_metrics"]:
+                table, _, kind = job.split(".", 2)
+                if table in wanted:
+                    formats.setdefault(table, set()).add(kind.split(".")[0])
+    return formats

@@ -14,7 +14,7 @@ from typing import Any
 
 import dlt
 import pytest
-from tests.e2e.conftest import TODAY, Runner, table_columns, table_comments
+from tests.e2e.conftest import TODAY, Runner, extracted_formats, table_columns, table_comments
 
 from lisync.linkedin.analytics.custom_reports import parse_custom_reports
 from lisync.sandbox.config import SandboxConfig
@@ -46,29 +46,14 @@ def _all_cells(runner: Runner, table: str) -> list[tuple[Any, ...]]:
     return runner.query(f'select {select} from {{ds}}."{table}" order by {key}')
 
 
-def _extracted_formats(runner: Runner, tables: tuple[str, ...]) -> dict[str, set[str]]:
-    """The file formats dlt extracted each of ``tables`` to in the runner's last run (Arrow tables: parquet)."""
-    name = runner.settings().pipeline_name
-    assert name
-    trace = dlt.attach(pipeline_name=name, pipelines_dir=str(runner.pipelines_dir)).last_trace
-    assert trace is not None and trace.last_extract_info is not None
-    formats: dict[str, set[str]] = {}
-    for metrics in trace.last_extract_info.metrics.values():
-        for step in metrics:
-            for job in step["job_metrics"]:
-                table, _, kind = job.split(".", 2)
-                if table in tables:
-                    formats.setdefault(table, set()).add(kind.split(".")[0])
-    return formats
-
 
 def _assert_alike(runner: Runner, twin: Runner, tables: tuple[str, ...], **overrides: Any) -> None:
     """Run ``tables`` by the dict path into ``runner`` and the Arrow path into ``twin``; every cell must match."""
     dicts = runner.run(*tables, start_date=START, today=TODAY, extract_format="dicts", **overrides)
     arrow = twin.run(*tables, start_date=START, today=TODAY, extract_format="arrow", **overrides)
     assert dicts.status == arrow.status == "ok", (dicts.error, arrow.error)
-    assert _extracted_formats(runner, tables) == {t: {"typed-jsonl"} for t in tables}
-    assert _extracted_formats(twin, tables) == {t: {"parquet"} for t in tables}  # dlt got Arrow tables
+    assert extracted_formats(runner, tables) == {t: {"typed-jsonl"} for t in tables}
+    assert extracted_formats(twin, tables) == {t: {"parquet"} for t in tables}  # dlt got Arrow tables
     assert dicts.tables == arrow.tables
     assert dicts.requests["by_endpoint"] == arrow.requests["by_endpoint"]
     for table in tables:
@@ -107,7 +92,7 @@ def test_demographics_land_alike(runner: Runner, twin: Runner) -> None:
     assert _all_cells(twin, "demographic_values") == _all_cells(runner, "demographic_values")
     assert twin.scalar("select count(*) from {ds}.ad_demographics d left join {ds}.demographic_values v"
                        " on d.demographic_value = v.demographic_value where v.name is null") == 0
-    assert _extracted_formats(twin, ("demographic_values",)) == {"demographic_values": {"typed-jsonl"}}
+    assert extracted_formats(twin, ("demographic_values",)) == {"demographic_values": {"typed-jsonl"}}
     # the merge key (campaign × pivot × period slice) is declared on both paths
     name = twin.settings().pipeline_name
     assert name

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import dlt
 import httpx
 import pytest
-from tests.e2e.conftest import TODAY, Runner, table_columns, table_comments
+from tests.e2e.conftest import TODAY, Runner, extracted_formats, table_columns, table_comments
 
 from lisync.run.summary import RunSummary
 from lisync.sandbox.config import SandboxConfig
@@ -52,21 +51,6 @@ def all_cells(runner: Runner, table: str) -> list[tuple[Any, ...]]:
     return runner.query(f'select {select} from {{ds}}."{table}" order by {select}')
 
 
-def extracted_formats(runner: Runner) -> dict[str, set[str]]:
-    """The file formats dlt extracted each pages table to in the runner's last run (Arrow tables: parquet)."""
-    name = runner.settings().pipeline_name
-    assert name
-    trace = dlt.attach(pipeline_name=name, pipelines_dir=str(runner.pipelines_dir)).last_trace
-    assert trace is not None and trace.last_extract_info is not None
-    formats: dict[str, set[str]] = {}
-    for metrics in trace.last_extract_info.metrics.values():
-        for step in metrics:
-            for job in step["job_metrics"]:
-                table, _, kind = job.split(".", 2)
-                if table in TABLES:
-                    formats.setdefault(table, set()).add(kind.split(".")[0])
-    return formats
-
 
 def run_both(runner: Runner, twin: Runner, first: str, **options: Any) -> tuple[RunSummary, RunSummary]:
     """Run the pages pipelines with extract format ``first`` into ``runner`` and with ``dicts`` into ``twin``."""
@@ -98,8 +82,8 @@ def assert_same_tables(landed: Runner, expected: Runner) -> None:
 ], ids=["incremental", "history-week", "full-month"])
 def test_arrow_and_dicts_land_the_same_pages_tables(runner: Runner, twin: Runner, options: dict[str, Any]) -> None:
     arrow, dicts = run_both(runner, twin, "arrow", **options)
-    assert extracted_formats(runner) == {t: {"parquet"} for t in TABLES}  # dlt got Arrow tables
-    assert extracted_formats(twin) == {t: {"typed-jsonl"} for t in TABLES}
+    assert extracted_formats(runner, TABLES) == {t: {"parquet"} for t in TABLES}  # dlt got Arrow tables
+    assert extracted_formats(twin, TABLES) == {t: {"typed-jsonl"} for t in TABLES}
     assert arrow.tables == dicts.tables
     assert arrow.requests["by_endpoint"] == dicts.requests["by_endpoint"]
     for table in TABLES:
@@ -123,7 +107,7 @@ def test_a_dicts_destination_loaded_on_by_arrow_stays_like_dicts(runner: Runner,
     before = runner.scalar("select count(*) from {ds}.organization_posts")
     advance_clock(runner, 10)  # new days of statistics, new posts, edited posts (hashtags change)
     run_both(runner, twin, "arrow", **options)
-    assert extracted_formats(runner) == {t: {"parquet"} for t in TABLES}
+    assert extracted_formats(runner, TABLES) == {t: {"parquet"} for t in TABLES}
     assert_same_tables(runner, twin)
     assert runner.scalar("select count(*) from {ds}.organization_posts") > before
     loads = runner.scalar("select count(distinct _dlt_load_id) from {ds}.organization_pages")

@@ -16,8 +16,8 @@ from typing import Any
 
 import pyarrow as pa
 import pytest
-from tests.e2e.conftest import TODAY, Runner, table_columns, table_comments
-from tests.e2e.test_arrow_extraction import _all_cells, _extracted_formats
+from tests.e2e.conftest import TODAY, Runner, extracted_formats, table_columns, table_comments
+from tests.e2e.test_arrow_extraction import _all_cells
 from typer.testing import CliRunner
 
 from lisync.cli import app
@@ -47,8 +47,8 @@ def test_summed_custom_report_lands_alike(runner: Runner, twin: Runner, granular
     dicts = runner.run("device_totals", extract_format="dicts", **settings)
     arrow = twin.run("device_totals", extract_format="arrow", **settings)
     assert dicts.status == arrow.status == "ok", (dicts.error, arrow.error)
-    assert _extracted_formats(runner, ("device_totals",)) == {"device_totals": {"typed-jsonl"}}
-    assert _extracted_formats(twin, ("device_totals",)) == {"device_totals": {"parquet"}}
+    assert extracted_formats(runner, ("device_totals",)) == {"device_totals": {"typed-jsonl"}}
+    assert extracted_formats(twin, ("device_totals",)) == {"device_totals": {"parquet"}}
     assert dicts.requests["by_endpoint"] == arrow.requests["by_endpoint"]
     summary, twin_summary = (s.details["analytics"]["device_totals"] for s in (dicts, arrow))
     assert summary["requests"] > 3  # split: the same keys answered by several requests
@@ -147,7 +147,7 @@ def test_verify_repair_by_arrow_restores_a_dict_landed_table(runner: Runner) -> 
         code, report = _verify_cli(runner, (table,), "--repair", "--extract-format", "arrow")
         assert code == 0, report["differences"][:5]
         assert {r["table"] for r in report["repaired"]} == {table}
-        assert _extracted_formats(runner, (table,)) == {table: {"parquet"}}  # dlt got an Arrow table
+        assert extracted_formats(runner, (table,)) == {table: {"parquet"}}  # dlt got an Arrow table
     for table in tables:
         assert table_columns(runner, table) == columns[table]
         assert _all_cells(runner, table) == before[table], table
@@ -167,6 +167,6 @@ def test_verify_repair_by_arrow_keeps_newer_metrics(runner: Runner) -> None:
     report = verify_destination(runner.settings(*tables, extract_format="arrow", **settings), repair=True)[0]
     assert report.status == "ok", [d.as_dict() for d in report.differences]
     assert {r["table"] for r in report.repaired} == set(tables)
-    formats = _extracted_formats(runner, tables)  # the last repair's extract
+    formats = extracted_formats(runner, tables)  # the last repair's extract
     assert formats and all(kinds == {"parquet"} for kinds in formats.values()), formats
     assert {t: _all_cells(runner, t) for t in tables} == before  # the newer metrics' columns restored too

@@ -18,7 +18,7 @@ from typing import Any
 import dlt
 import pyarrow as pa
 import pyarrow.compute as pc
-from dlt.common.schema.typing import TColumnSchema
+from dlt.common.schema.typing import TColumnSchema, TDeleteInsertStrategyDict
 
 from lisync.linkedin.http.errors import BadResponseError
 from lisync.spec.loader import table_spec
@@ -64,7 +64,7 @@ def row_ids(count: int) -> pa.Array:
 # Each planned request's rows are unique by key, and planned requests never overlap (each covers its accounts'
 # days once), so dlt's staging de-duplication is not needed: it is a window over every column that costs about a
 # fifth of the load's CPU and is the one step of the merge DuckDB cannot run within a bounded memory_limit.
-UNIQUE_MERGE: dict[str, Any] = {"disposition": "merge", "strategy": "delete-insert", "deduplicated": True}
+UNIQUE_MERGE: TDeleteInsertStrategyDict = {"disposition": "merge", "strategy": "delete-insert", "deduplicated": True}
 
 
 class UniqueKeys:
