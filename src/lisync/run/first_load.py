@@ -22,6 +22,7 @@ from dlt.destinations.exceptions import DestinationUndefinedEntity
 from dlt.extract.source import DltSource
 
 from lisync.run.heal import has_sql_tables
+from lisync.run.refresh import dataset_table_names
 from lisync.sources.arrow import UNIQUE_MERGE
 
 __all__ = ["insert_into_new_tables"]
@@ -65,12 +66,9 @@ def _destination_tables(pipeline: dlt.Pipeline) -> set[str] | None:
             or not has_sql_tables(pipeline):
         return None
     try:
-        with pipeline.sql_client() as sql:
-            rows = sql.execute_sql("select table_name from information_schema.tables where table_schema = %s",
-                                   pipeline.dataset_name)
+        return dataset_table_names(pipeline)
     except DestinationUndefinedEntity:
         return set()  # no dataset yet: no table
     except Exception as exc:  # a destination without information_schema: keep the merge
         log.debug("Could not list the destination's tables: %s", exc)
         return None
-    return {str(row[0]) for row in rows or []}

@@ -83,16 +83,26 @@ def missing_tables(pipeline: dlt.Pipeline, tables: list[str]) -> list[str]:
             wanted = [t for t in tables if (claimed.get(t, {}).get("x-normalizer") or {}).get("seen-data")]
             if not wanted:
                 return []
-        with pipeline.sql_client() as sql:
-            rows = sql.execute_sql("select table_name from information_schema.tables where table_schema = %s",
-                                   pipeline.dataset_name)
+        present = dataset_table_names(pipeline)
     except DestinationUndefinedEntity:
         return []  # no dataset yet: nothing is claimed
     except Exception as exc:  # a destination without information_schema: nothing to heal from here
         log.debug("Skipped the missing-table check: %s", exc)
         return []
-    present = {r[0] for r in rows or []}
     return [t for t in wanted if t not in present]
+
+
+def dataset_table_names(pipeline: dlt.Pipeline) -> set[str]:
+    """The tables the destination's ``information_schema`` lists in the pipeline's dataset.
+
+    Raises:
+        DestinationUndefinedEntity: The dataset does not exist.
+        Exception: Whatever the destination raises when it has no ``information_schema``.
+    """
+    with pipeline.sql_client() as sql:
+        rows = sql.execute_sql("select table_name from information_schema.tables where table_schema = %s",
+                               pipeline.dataset_name)
+    return {str(row[0]) for row in rows or []}
 
 
 def discard_unloadable_packages(pipeline: dlt.Pipeline, pipelines: list[str]) -> str | None:
